@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ source('raw_framework', 'capabilities') }}
+
+),
+
+renamed as (
+
+    select
+        {{ to_text('capability_id') }} as capability_id,
+        {{ to_text('capability_name') }} as capability_name,
+        {{ to_text('category') }} as category,
+        {{ to_text('description') }} as capability_description
+
+    from source
+
+)
+
+select * from renamed

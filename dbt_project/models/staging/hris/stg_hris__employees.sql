@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('raw_hris', 'employees') }}
+
+),
+
+renamed as (
+
+    select
+        {{ to_text('id') }} as employee_bamboo_id,
+        {{ to_text('employee_number') }} as employee_id,
+        {{ to_text('first_name') }} as first_name,
+        {{ to_text('last_name') }} as last_name,
+        {{ to_text('display_name') }} as display_name,
+        lower({{ to_text('work_email') }}) as work_email,
+        {{ to_date('hire_date') }} as hire_date,
+        {{ to_date('termination_date') }} as termination_date,
+        {{ to_text('status') }} as employment_status,
+        {{ to_text('job_title') }} as job_title,
+        {{ to_text('department') }} as department_name,
+        {{ to_text('division') }} as division_name,
+        {{ to_text('location') }} as location_name,
+        {{ to_text('supervisor_e_id') }} as supervisor_bamboo_id,
+        {{ to_utc_timestamp('last_changed') }} as last_changed_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('raw_hris', 'job_info') }}
+
+),
+
+renamed as (
+
+    select
+        {{ to_text('id') }} as job_info_id,
+        {{ to_text('employee_id') }} as employee_bamboo_id,
+        {{ to_date('"date"') }} as effective_on,
+        {{ to_text('location') }} as location_name,
+        {{ to_text('department') }} as department_name,
+        {{ to_text('division') }} as division_name,
+        {{ to_text('job_title') }} as job_title,
+        {{ to_text('reports_to') }} as reports_to_display_name
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,10 @@
+-- gap_band, gap_levels and is_open_gap agree on every row.
+
+select *
+from {{ ref('mart_capability_gap') }}
+where not (
+    (gap_band = 'not_assessed' and gap_levels is null and manager_assessed_level is null and not is_open_gap)
+    or (gap_band = 'low' and gap_levels >= 1 and is_open_gap)
+    or (gap_band = 'intermediate' and gap_levels = 0 and not is_open_gap)
+    or (gap_band = 'high' and gap_levels <= -1 and not is_open_gap)
+)

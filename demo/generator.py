@@ -1,0 +1,594 @@
+"""Deterministic demo company: Northwind Demo Ltd.
+
+One fictional company simulated month by month over three years, then exported the way
+each source system would show it: a BambooHR-shaped HRIS, a Lattice-shaped performance
+tool and xAPI statements for the learning record store. The generator also writes the
+ground truth it planted (true course effects, manager leniency, rating drift) so the
+impact engine can be validated against it; the warehouse models never read that truth.
+
+Everything is driven by one seed: the same `DEMO_SEED` and `DEMO_EMPLOYEES` always give
+byte-identical output.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+from faker import Faker
+
+START_ON = date(2023, 11, 1)
+AS_OF = date(2026, 10, 31)
+EMAIL_DOMAIN = "northwind-demo.example"
+LMS_HOME = "https://lms.northwind-demo.example"
+XAPI_NAMESPACE = uuid.UUID("6f1c3a52-1d7e-4d35-9d7a-0c8b1b7e5a10")
+
+# division, department, job family, share of headcount, location
+DEPARTMENTS = [
+    ("Engineering", "Platform Engineering", "software_engineering", 0.17, "Berlin"),
+    ("Engineering", "Product Engineering", "software_engineering", 0.19, "London"),
+    ("Engineering", "Data & Analytics", "data_analytics", 0.08, "London"),
+    ("Commercial", "Sales EMEA", "sales", 0.12, "London"),
+    ("Commercial", "Sales Americas", "sales", 0.10, "New York"),
+    ("Commercial", "Customer Support", "customer_support", 0.14, "Lisbon"),
+    ("Operations", "Operations", "operations", 0.10, "Lisbon"),
+    ("Corporate", "Finance", "finance", 0.05, "London"),
+    ("Corporate", "People", "people_ops", 0.05, "London"),
+]
+TEAM_SIZE = 9
+
+# The LMS catalogue: course id, title, hours, has a graded assessment
+COURSES = [
+    ("CRS-001", "Writing That Gets Read", 3.0, False),
+    ("CRS-002", "Presenting With Impact", 6.0, True),
+    ("CRS-003", "Working Across Teams", 4.0, False),
+    ("CRS-004", "Structured Problem Solving", 5.0, True),
+    ("CRS-005", "Decision Making Under Uncertainty", 8.0, True),
+    ("CRS-006", "Data Foundations", 4.0, True),
+    ("CRS-007", "Advanced Analytics for Decisions", 12.0, True),
+    ("CRS-008", "Productivity Suite Essentials", 2.0, False),
+    ("CRS-009", "AI Assistants at Work", 2.0, True),
+    ("CRS-010", "Prompting and Evaluating AI Output", 6.0, True),
+    ("CRS-011", "Customer Conversations", 4.0, False),
+    ("CRS-012", "Customer Journey Design", 8.0, True),
+    ("CRS-013", "Project Delivery Basics", 5.0, True),
+    ("CRS-014", "Agile Delivery at Scale", 10.0, True),
+    ("CRS-015", "Engineering Craft Bootcamp", 16.0, True),
+    ("CRS-016", "Architecture Masterclass", 20.0, True),
+    ("CRS-017", "How the Business Makes Money", 3.0, False),
+    ("CRS-018", "Negotiation and Deal Strategy", 8.0, True),
+    ("CRS-019", "First-Time Manager Programme", 24.0, True),
+    ("CRS-020", "Coaching for Performance", 10.0, False),
+    ("CRS-021", "Data and AI Literacy Sprint", 6.0, True),
+]
+# Planted true effects (capability levels gained on completion). Two courses have none.
+NO_EFFECT_COURSES = {"CRS-008", "CRS-017"}
+RATING_DRIFT_PER_CYCLE = 0.06
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass
+class Framework:
+    capabilities: list[str]
+    capability_names: dict[str, str]
+    profiles: dict[str, dict]  # job_profile_id -> row
+    profile_by_family_level: dict[tuple[str, int], str]
+    required: list[dict]
+    course_capabilities: dict[str, list[tuple[str, int]]]
+
+    @classmethod
+    def load(cls, folder: Path) -> Framework:
+        caps = _read_csv(folder / "capabilities.csv")
+        profiles = {row["job_profile_id"]: row for row in _read_csv(folder / "job_profiles.csv")}
+        by_family_level = {}
+        for pid, row in profiles.items():
+            by_family_level.setdefault((row["job_family"], int(row["job_level"])), pid)
+        course_caps: dict[str, list[tuple[str, int]]] = {}
+        for row in _read_csv(folder / "course_capabilities.csv"):
+            course_caps.setdefault(row["course_id"], []).append(
+                (row["capability_id"], int(row["target_level"]))
+            )
+        return cls(
+            capabilities=[c["capability_id"] for c in caps],
+            capability_names={c["capability_id"]: c["capability_name"] for c in caps},
+            profiles=profiles,
+            profile_by_family_level=by_family_level,
+            required=_read_csv(folder / "required_levels.csv"),
+            course_capabilities=course_caps,
+        )
+
+    def required_levels(self, profile_id: str, on: date) -> dict[str, int]:
+        levels = {}
+        for row in self.required:
+            if row["job_profile_id"] != profile_id:
+                continue
+            start = date.fromisoformat(row["effective_from"])
+            end = date.fromisoformat(row["effective_to"]) if row["effective_to"] else date.max
+            if start <= on <= end:
+                levels[row["capability_id"]] = int(row["required_level"])
+        return levels
+
+
+@dataclass
+class Person:
+    index: int
+    bamboo_id: str
+    employee_number: str
+    first_name: str
+    last_name: str
+    email: str
+    hire_date: date
+    department: int
+    profile_id: str
+    manager: int | None
+    ability: float
+    capability: dict[str, float]
+    leniency: float = 0.0
+    termination_date: date | None = None
+    history: list[dict] = field(default_factory=list)
+    last_overall: int | None = None
+    last_trained_on: date | None = None
+    level_since: date | None = None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    def active_on(self, day: date) -> bool:
+        return self.hire_date <= day and (self.termination_date is None or day < self.termination_date)
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    months, day = [], start
+    while day <= end:
+        months.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def review_cycles() -> list[dict]:
+    """Half-year cycles whose reviews were submitted before the demo's as-of date."""
+    cycles = []
+    for year in range(2023, 2027):
+        for half in (1, 2):
+            start = date(year, 1 if half == 1 else 7, 1)
+            end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+            opens = end + timedelta(days=5)
+            if start < date(2023, 7, 1) or opens + timedelta(days=25) > AS_OF:
+                continue
+            cycles.append({"name": f"{year} H{half}", "start": start, "end": end, "opens": opens})
+    return cycles
+
+
+class DemoCompany:
+    """Simulates the company; call `generate()` then `write(folder)`."""
+
+    def __init__(self, employees: int = 2000, seed: int = 42, framework_dir: Path | None = None):
+        if employees < 50:
+            raise ValueError("DEMO_EMPLOYEES must be at least 50 so every team has a manager")
+        self.size = employees
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        root = Path(__file__).resolve().parents[1]
+        self.framework = Framework.load(framework_dir or root / "framework")
+        self.people: list[Person] = []
+        self.emails: set[str] = set()
+        self.statements: list[dict] = []
+        self.reviews: list[dict] = []
+        self.course_effect = {
+            course: (0.0 if course in NO_EFFECT_COURSES else round(float(self.rng.uniform(0.35, 0.8)), 2))
+            for course, *_ in COURSES
+        }
+        self.course_by_id = {c[0]: c for c in COURSES}
+
+    # -- people -------------------------------------------------------------------------
+    def _new_person(self, department: int, level: int, hire_date: date, manager: int | None,
+                    profile_id: str | None = None) -> Person:
+        family = DEPARTMENTS[department][2] if department >= 0 else "executive"
+        profile = profile_id or self.framework.profile_by_family_level[(family, level)]
+        first, last = self.fake.first_name(), self.fake.last_name()
+        local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
+        email, n = f"{local}@{EMAIL_DOMAIN}", 1
+        while email in self.emails:
+            n += 1
+            email = f"{local}{n}@{EMAIL_DOMAIN}"
+        self.emails.add(email)
+        index = len(self.people)
+        ability = float(self.rng.normal(0.0, 0.5))
+        required = self.framework.required_levels(profile, max(hire_date, START_ON))
+        capability = {
+            cap: float(np.clip(required.get(cap, 2) - 0.4 + ability + self.rng.normal(0, 0.6), 1.0, 5.0))
+            for cap in self.framework.capabilities
+        }
+        person = Person(
+            index=index,
+            bamboo_id=str(1001 + index),
+            employee_number=f"E{index + 1:05d}",
+            first_name=first,
+            last_name=last,
+            email=email,
+            hire_date=hire_date,
+            department=department,
+            profile_id=profile,
+            manager=manager,
+            ability=ability,
+            capability=capability,
+            leniency=float(self.rng.normal(0.0, 0.35)),
+            level_since=hire_date,
+        )
+        self.people.append(person)
+        self._record_job(person, hire_date)
+        return person
+
+    def _record_job(self, person: Person, effective: date) -> None:
+        division, department, _, _, location = (
+            DEPARTMENTS[person.department] if person.department >= 0
+            else ("Corporate", "Executive Office", "executive", 0, "London")
+        )
+        manager = self.people[person.manager] if person.manager is not None else None
+        person.history.append({
+            "date": effective,
+            "department": department,
+            "division": division,
+            "location": location,
+            "job_title": self.framework.profiles[person.profile_id]["job_title"],
+            "manager": manager.index if manager else None,
+        })
+
+    def _past_hire_date(self) -> date:
+        days = int(self.rng.integers(0, (START_ON - date(2014, 1, 1)).days))
+        return date(2014, 1, 1) + timedelta(days=days)
+
+    def _build_initial_org(self) -> None:
+        ceo = self._new_person(-1, 5, date(2014, 1, 6), None, profile_id="exec_ceo")
+        directors = {}
+        for division in dict.fromkeys(d[0] for d in DEPARTMENTS):
+            first_dept = next(i for i, d in enumerate(DEPARTMENTS) if d[0] == division)
+            directors[division] = self._new_person(first_dept, 5, self._past_hire_date(), ceo.index,
+                                                   profile_id="exec_5")
+        self.teams: dict[int, list[int]] = {}
+        for dept_index, (division, _, _, share, _) in enumerate(DEPARTMENTS):
+            headcount = max(TEAM_SIZE + 2, round(self.size * share))
+            head = self._new_person(dept_index, 4, self._past_hire_date(), directors[division].index)
+            leads = []
+            for _ in range(max(1, math.ceil((headcount - 1) / (TEAM_SIZE + 1)))):
+                leads.append(self._new_person(dept_index, 4, self._past_hire_date(), head.index))
+            self.teams[dept_index] = [lead.index for lead in leads]
+            for k in range(headcount - 1 - len(leads)):
+                level = int(self.rng.choice([1, 2, 3], p=[0.4, 0.4, 0.2]))
+                self._new_person(dept_index, level, self._past_hire_date(), leads[k % len(leads)].index)
+
+    # -- monthly simulation -------------------------------------------------------------
+    def _gaps(self, person: Person, on: date) -> dict[str, float]:
+        required = self.framework.required_levels(person.profile_id, on)
+        return {cap: req - person.capability[cap] for cap, req in required.items()}
+
+    def _learning_month(self, person: Person, month: date) -> None:
+        open_gap = any(g >= 0.5 for g in self._gaps(person, month).values())
+        probability = 0.07 + (0.06 if person.ability > 0.3 else 0.0) + (0.03 if open_gap else 0.0)
+        if self.rng.random() >= probability:
+            return
+        gaps = self._gaps(person, month)
+        targeted = [c for c, caps in self.framework.course_capabilities.items()
+                    if any(cap == max(gaps, key=gaps.get) for cap, _ in caps)]
+        if targeted and self.rng.random() < 0.6:
+            course_id = str(self.rng.choice(sorted(targeted)))
+        else:
+            course_id = COURSES[int(self.rng.integers(0, len(COURSES)))][0]
+        self._take_course(person, course_id, month)
+
+    def _statement(self, person_email: str, course_id: str, verb: str, when: datetime,
+                   result: dict | None = None) -> dict:
+        _, title, _, _ = self.course_by_id[course_id]
+        key = f"{person_email}|{course_id}|{verb}|{when.isoformat()}"
+        statement = {
+            "id": str(uuid.uuid5(XAPI_NAMESPACE, key)),
+            "actor": {"objectType": "Agent", "account": {"homePage": LMS_HOME, "name": person_email}},
+            "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
+            "object": {
+                "objectType": "Activity",
+                "id": f"{LMS_HOME}/courses/{course_id}",
+                "definition": {"name": {"en-US": title},
+                               "type": "http://adlnet.gov/expapi/activities/course"},
+            },
+            "timestamp": when.isoformat(),
+        }
+        if result:
+            statement["result"] = result
+        return statement
+
+    def _take_course(self, person: Person, course_id: str, month: date) -> None:
+        _, _, hours, graded = self.course_by_id[course_id]
+        start = datetime(month.year, month.month, int(self.rng.integers(1, 25)),
+                         int(self.rng.integers(8, 18)), int(self.rng.integers(0, 60)), tzinfo=timezone.utc)
+        if start.date() > AS_OF:
+            return
+        self.statements.append(self._statement(person.email, course_id, "attempted", start))
+        if self.rng.random() < 0.18:  # dropped out
+            return
+        finish = start + timedelta(days=int(self.rng.integers(1, 21)), hours=int(self.rng.integers(0, 6)))
+        if finish.date() > AS_OF or not person.active_on(finish.date()):
+            return
+        spent = max(0.5, hours * float(self.rng.uniform(0.7, 1.3)))
+        duration = f"PT{int(spent)}H{int((spent % 1) * 60)}M"
+        if graded:
+            score = float(np.clip(self.rng.normal(0.72 + 0.1 * person.ability, 0.12), 0.2, 1.0))
+            verb = "passed" if score >= 0.6 else "failed"
+            result = {"score": {"scaled": round(score, 2)}, "success": verb == "passed",
+                      "completion": True, "duration": duration}
+            self.statements.append(self._statement(person.email, course_id, verb, finish, result))
+            if verb == "failed":
+                return
+        self.statements.append(self._statement(person.email, course_id, "completed", finish,
+                                               {"completion": True, "duration": duration}))
+        for cap, target in self.framework.course_capabilities[course_id]:
+            gain = self.course_effect[course_id]
+            person.capability[cap] = min(5.0, max(person.capability[cap],
+                                                  min(person.capability[cap] + gain, target + 0.5)))
+        person.last_trained_on = finish.date()
+
+    def _review_cycle(self, number: int, cycle: dict, cycle_id: str) -> None:
+        submitted_base = datetime.combine(cycle["opens"], datetime.min.time(), tzinfo=timezone.utc)
+        for person in self.people:
+            if not person.active_on(cycle["end"]) or not person.active_on(cycle["opens"]):
+                continue
+            if (cycle["end"] - person.hire_date).days < 60 or person.manager is None:
+                continue
+            manager = self.people[person.manager]
+            required = self.framework.required_levels(person.profile_id, cycle["end"])
+            drift = RATING_DRIFT_PER_CYCLE * number
+            mean_gap = float(np.mean([person.capability[c] - r for c, r in required.items()]))
+            for review_type, reviewer in (("self", person), ("downward", manager)):
+                bias = 0.45 if review_type == "self" else manager.leniency + drift
+                noise = 0.5 if review_type == "self" else 0.35
+                ratings = [
+                    {"competency": cap,
+                     "rating": int(np.clip(round(person.capability[cap] + bias + self.rng.normal(0, noise)), 1, 5))}
+                    for cap in sorted(required)
+                ]
+                overall = int(np.clip(round(3 + 0.9 * mean_gap + bias + self.rng.normal(0, 0.45)), 1, 5))
+                when = submitted_base + timedelta(days=int(self.rng.integers(0, 20)),
+                                                  minutes=int(self.rng.integers(0, 600)))
+                calibrated = None
+                if review_type == "downward":
+                    calibrated = int(np.clip(round(overall - 0.5 * manager.leniency), 1, 5))
+                    person.last_overall = overall
+                self.reviews.append({
+                    "cycle_id": cycle_id, "reviewee": person.index, "reviewer": reviewer.index,
+                    "review_type": review_type, "submitted_at": when, "rating": overall,
+                    "calibrated_rating": calibrated, "competency_ratings": ratings,
+                })
+
+    def _move(self, person: Person, effective: date, *, profile_id: str | None = None,
+              department: int | None = None, manager: int | None = None) -> None:
+        if profile_id:
+            person.profile_id = profile_id
+            person.level_since = effective
+        if department is not None:
+            person.department = department
+        if manager is not None:
+            person.manager = manager
+        self._record_job(person, effective)
+
+    def generate(self) -> DemoCompany:
+        self._build_initial_org()
+        cycles = review_cycles()
+        self.cycle_ids = [f"cyc_{hashlib.sha1(c['name'].encode()).hexdigest()[:10]}" for c in cycles]
+        for month in month_starts(START_ON, AS_OF):
+            month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
+            # Review cycles whose submission window opens this month.
+            for number, cycle in enumerate(cycles):
+                if month <= cycle["opens"] <= month_end:
+                    self._review_cycle(number, cycle, self.cycle_ids[number])
+                    self._promotions(month_end + timedelta(days=1))
+            for person in list(self.people):
+                if not person.active_on(month):
+                    continue
+                for cap in person.capability:  # slow growth with experience
+                    person.capability[cap] = min(5.0, person.capability[cap] + 0.01)
+                self._learning_month(person, month)
+                self._attrition(person, month, month_end)
+            self._transfers(month)
+        return self
+
+    def _promotions(self, effective: date) -> None:
+        if effective > AS_OF:
+            return
+        for person in self.people:
+            level = int(self.framework.profiles[person.profile_id]["job_level"])
+            if (not person.active_on(effective) or level >= 3 or person.last_overall is None
+                    or person.last_overall < 4 or (effective - person.level_since).days < 365):
+                continue
+            if self.rng.random() < 0.35:
+                family = self.framework.profiles[person.profile_id]["job_family"]
+                self._move(person, effective, profile_id=self.framework.profile_by_family_level[(family, level + 1)])
+
+    def _attrition(self, person: Person, month: date, month_end: date) -> None:
+        level = int(self.framework.profiles[person.profile_id]["job_level"])
+        if level >= 4:
+            return
+        rate = 0.011
+        if person.last_overall is not None and person.last_overall <= 2:
+            rate *= 2.0
+        if person.last_trained_on and (month - person.last_trained_on).days < 180:
+            rate *= 0.7
+        if self.rng.random() >= rate:
+            return
+        leave_on = month + timedelta(days=int(self.rng.integers(0, (month_end - month).days + 1)))
+        person.termination_date = leave_on
+        replacement_start = month_end + timedelta(days=1)
+        if replacement_start <= AS_OF:
+            level = int(self.rng.choice([1, 2], p=[0.7, 0.3]))
+            self._new_person(person.department, level, replacement_start, person.manager)
+
+    def _transfers(self, month: date) -> None:
+        siblings = {}
+        for i, d in enumerate(DEPARTMENTS):
+            siblings.setdefault(d[2], []).append(i)
+        for person in self.people:
+            level = int(self.framework.profiles[person.profile_id]["job_level"])
+            if not person.active_on(month) or level >= 4 or month == START_ON:
+                continue
+            options = [d for d in siblings[DEPARTMENTS[person.department][2]] if d != person.department]
+            if options and self.rng.random() < 0.002:
+                target = options[int(self.rng.integers(0, len(options)))]
+                lead = self.teams[target][int(self.rng.integers(0, len(self.teams[target])))]
+                self._move(person, month, department=target, manager=lead)
+
+    # -- export -------------------------------------------------------------------------
+    def bamboohr_employees(self) -> list[dict]:
+        rows = []
+        for p in self.people:
+            job = p.history[-1]
+            manager = self.people[p.manager] if p.manager is not None else None
+            rows.append({
+                "id": p.bamboo_id,
+                "employeeNumber": p.employee_number,
+                "firstName": p.first_name,
+                "lastName": p.last_name,
+                "displayName": p.display_name,
+                "workEmail": p.email,
+                "hireDate": p.hire_date.isoformat(),
+                "terminationDate": p.termination_date.isoformat() if p.termination_date else None,
+                "status": "Inactive" if p.termination_date else "Active",
+                "jobTitle": job["job_title"],
+                "department": job["department"],
+                "division": job["division"],
+                "location": job["location"],
+                "supervisorEId": manager.bamboo_id if manager else None,
+                "lastChanged": self._last_changed(p),
+            })
+        return rows
+
+    def _last_changed(self, p: Person) -> str:
+        latest = max([h["date"] for h in p.history] + [p.termination_date or date.min])
+        return datetime.combine(latest, datetime.min.time(), tzinfo=timezone.utc).replace(hour=9).isoformat()
+
+    def bamboohr_job_info(self) -> dict[str, dict]:
+        """`employees/changed/tables/jobInfo` shape: rows per employee plus lastChanged."""
+        out = {}
+        for p in self.people:
+            rows = []
+            for n, h in enumerate(p.history, start=1):
+                manager = self.people[h["manager"]] if h["manager"] is not None else None
+                rows.append({
+                    "id": str(n),
+                    "employeeId": p.bamboo_id,
+                    "date": h["date"].isoformat(),
+                    "location": h["location"],
+                    "department": h["department"],
+                    "division": h["division"],
+                    "jobTitle": h["job_title"],
+                    "reportsTo": manager.display_name if manager else None,
+                })
+            out[p.bamboo_id] = {"lastChanged": self._last_changed(p), "rows": rows}
+        return out
+
+    def lattice(self) -> dict[str, list[dict]]:
+        def lattice_id(prefix: str, *parts) -> str:
+            return f"{prefix}_{hashlib.sha1('|'.join(map(str, parts)).encode()).hexdigest()[:16]}"
+
+        users = []
+        for p in self.people:
+            if p.hire_date > AS_OF:
+                continue
+            # Some customers set the HRIS id in Lattice, most do not; emails differ in case.
+            email = p.email if p.index % 3 else p.email.replace(p.first_name.lower(), p.first_name, 1)
+            users.append({
+                "id": lattice_id("usr", p.employee_number),
+                "name": f"{p.first_name} {p.last_name}",
+                "email": email,
+                "title": self.framework.profiles[p.profile_id]["job_title"],
+                "managerId": lattice_id("usr", self.people[p.manager].employee_number) if p.manager is not None else None,
+                "externalUserId": p.employee_number if p.index % 4 == 0 else None,
+                "status": "DEACTIVATED" if p.termination_date else "ACTIVE",
+            })
+        competencies = [{"id": lattice_id("cmp", cap), "name": name}
+                        for cap, name in self.framework.capability_names.items()]
+        competency_id = {cap: lattice_id("cmp", cap) for cap in self.framework.capability_names}
+        cycles = [{
+            "id": cid, "name": c["name"], "startDate": c["start"].isoformat(),
+            "endDate": c["end"].isoformat(), "state": "COMPLETED",
+        } for cid, c in zip(self.cycle_ids, review_cycles())]
+        reviews = []
+        for r in self.reviews:
+            reviewee, reviewer = self.people[r["reviewee"]], self.people[r["reviewer"]]
+            reviews.append({
+                "id": lattice_id("rvw", r["cycle_id"], reviewee.employee_number, r["review_type"]),
+                "reviewCycleId": r["cycle_id"],
+                "revieweeId": lattice_id("usr", reviewee.employee_number),
+                "reviewerId": lattice_id("usr", reviewer.employee_number),
+                "reviewType": r["review_type"],
+                "submittedAt": r["submitted_at"].isoformat(),
+                "rating": r["rating"],
+                "calibratedRating": r["calibrated_rating"],
+                "competencyRatings": [{"competencyId": competency_id[c["competency"]], "rating": c["rating"]}
+                                      for c in r["competency_ratings"]],
+            })
+        # A realistic handful of bad records: ratings typed off the 1-5 scale.
+        for k, review in enumerate(reviews[:: max(1, len(reviews) // 3)][:3]):
+            review["rating"] = (0, 7, 9)[k]
+        return {"users": users, "competencies": competencies, "reviewCycles": cycles, "reviews": reviews}
+
+    def xapi_statements(self) -> list[dict]:
+        statements = sorted(self.statements, key=lambda s: (s["timestamp"], s["id"]))
+        # Contractors use the LMS too; the HRIS does not know them (kept visible as unmatched).
+        for k in range(max(1, len(statements) // 500)):
+            month = month_starts(START_ON, AS_OF)[k % 30]
+            when = datetime(month.year, month.month, 15, 10, k % 60, tzinfo=timezone.utc)
+            statements.append(self._statement(f"contractor{k}@partner-agency.example", "CRS-008",
+                                              "completed", when, {"completion": True, "duration": "PT2H"}))
+        return sorted(statements, key=lambda s: (s["timestamp"], s["id"]))
+
+    def truth(self) -> dict[str, list[dict]]:
+        effects = []
+        for course_id, caps in sorted(self.framework.course_capabilities.items()):
+            for cap, target in caps:
+                effects.append({"course_id": course_id, "capability_id": cap,
+                                "true_effect_levels": self.course_effect[course_id],
+                                "target_level": target})
+        leniency = [{"employee_id": p.employee_number, "leniency": round(p.leniency, 4)}
+                    for p in self.people]
+        params = [{"parameter": "rating_drift_per_cycle", "value": RATING_DRIFT_PER_CYCLE},
+                  {"parameter": "seed", "value": self.seed},
+                  {"parameter": "employees", "value": self.size}]
+        return {"course_effects": effects, "manager_leniency": leniency, "parameters": params}
+
+    def write(self, folder: Path) -> dict:
+        folder.mkdir(parents=True, exist_ok=True)
+        files = {
+            "bamboohr_employees.json": self.bamboohr_employees(),
+            "bamboohr_job_info.json": self.bamboohr_job_info(),
+            "lattice.json": self.lattice(),
+            "truth.json": self.truth(),
+        }
+        for name, payload in files.items():
+            (folder / name).write_text(json.dumps(payload, indent=None, sort_keys=True), encoding="utf-8")
+        statements = self.xapi_statements()
+        with (folder / "xapi_statements.jsonl").open("w", encoding="utf-8") as handle:
+            for statement in statements:
+                handle.write(json.dumps(statement, sort_keys=True) + "\n")
+        manifest = {
+            "seed": self.seed,
+            "employees": self.size,
+            "people": len(self.people),
+            "active_at_as_of": sum(p.active_on(AS_OF) for p in self.people),
+            "statements": len(statements),
+            "reviews": len(files["lattice.json"]["reviews"]),
+            "as_of": AS_OF.isoformat(),
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        return manifest

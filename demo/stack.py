@@ -1,0 +1,267 @@
+"""The demo stack: demo data, vendor emulators, the LRS, the pipeline run and the UIs.
+
+`python -m demo build` generates the demo company (when its size, seed or generator
+changed), starts the BambooHR and Lattice emulators and the real ralph LRS on loopback
+with credentials generated for this run, fills the LRS, runs the Dagster job headless
+and stops what it started. `python -m demo serve` does the same, then keeps the
+emulators and the LRS up and serves the Dagster UI and Superset until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import requests
+
+from demo.generator import DemoCompany
+from demo.lrs import RalphServer
+
+ROOT = Path(__file__).resolve().parents[1]
+PIPELINE_BIN = Path(sys.executable).parent
+SUPERSET_PYTHON = ROOT / ".venv" / "superset" / "bin" / "python"
+CREDENTIALS_FILE_NAME = ".demo-credentials.json"
+
+
+def log(message: str) -> None:
+    print(f"[demo {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def settings() -> dict:
+    warehouse = Path(os.environ.get("WAREHOUSE_PATH", ROOT / "data" / "warehouse.duckdb"))
+    warehouse = warehouse if warehouse.is_absolute() else ROOT / warehouse
+    data_dir = warehouse.parent
+    return {
+        "employees": int(os.environ.get("DEMO_EMPLOYEES", "2000")),
+        "seed": int(os.environ.get("DEMO_SEED", "42")),
+        "warehouse": warehouse,
+        "data_dir": data_dir,
+        "demo_dir": data_dir / "demo",
+        "serving": data_dir / "serving" / "warehouse.duckdb",
+        "superset_home": Path(os.environ.get("SUPERSET_HOME", data_dir / "superset")),
+        "dagster_home": Path(os.environ.get("DAGSTER_HOME", data_dir / "dagster_home")),
+        "dagster_port": int(os.environ.get("DAGSTER_PORT", "3000")),
+        "superset_port": int(os.environ.get("SUPERSET_PORT", "8088")),
+        "lrs_port": int(os.environ.get("LRS_PORT", "8100")),
+        "bamboohr_port": int(os.environ.get("BAMBOOHR_EMULATOR_PORT", "8101")),
+        "lattice_port": int(os.environ.get("LATTICE_EMULATOR_PORT", "8102")),
+    }
+
+
+def fingerprint(employees: int, seed: int) -> str:
+    """Changes whenever the demo data would change: size, seed, generator or framework."""
+    digest = hashlib.sha256(f"{employees}:{seed}".encode())
+    for path in sorted([ROOT / "demo" / "generator.py", *(ROOT / "framework").glob("*.csv")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_demo_data(cfg: dict) -> dict:
+    folder, wanted = cfg["demo_dir"], fingerprint(cfg["employees"], cfg["seed"])
+    manifest_path = folder / "manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("fingerprint") == wanted:
+            log(f"demo data up to date ({manifest['people']} people, {manifest['statements']} statements)")
+            return manifest
+    log(f"generating the demo company: DEMO_EMPLOYEES={cfg['employees']} DEMO_SEED={cfg['seed']} ...")
+    started = time.monotonic()
+    manifest = DemoCompany(cfg["employees"], cfg["seed"]).generate().write(folder)
+    manifest["fingerprint"] = wanted
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    log(f"generated {manifest['people']} people, {manifest['statements']} statements, "
+        f"{manifest['reviews']} reviews in {time.monotonic() - started:.1f}s")
+    return manifest
+
+
+def local_secrets(cfg: dict) -> dict:
+    """Per-install secrets kept in a git-ignored, owner-only file; env vars win."""
+    path = cfg["data_dir"] / CREDENTIALS_FILE_NAME
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    changed = False
+    for key in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD", "SUPERSET_DEMO_PASSWORD"):
+        if not stored.get(key):
+            stored[key] = secrets.token_urlsafe(32 if key == "SUPERSET_SECRET_KEY" else 12)
+            changed = True
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(stored, indent=2))
+    values = {key: os.environ.get(key) or value for key, value in stored.items()}
+    values["SUPERSET_ADMIN_USER"] = os.environ.get("SUPERSET_ADMIN_USER", "admin")
+    return values
+
+
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def stop_process(process: subprocess.Popen, name: str) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        return
+    log(f"stopped {name}")
+
+
+@contextmanager
+def source_systems(cfg: dict, manifest: dict):
+    """Emulators and the LRS, up for the duration; yields the connector environment."""
+    for name in ("bamboohr_port", "lattice_port", "lrs_port"):
+        if not port_free(cfg[name]):
+            raise RuntimeError(f"port {cfg[name]} ({name}) is in use; stop the other demo or set the port variable")
+    run_env = {
+        "BAMBOOHR_API_KEY": secrets.token_urlsafe(24),
+        "LATTICE_API_TOKEN": secrets.token_urlsafe(24),
+        "LRS_USERNAME": "pipeline",
+        "LRS_PASSWORD": secrets.token_urlsafe(18),
+    }
+    emulators = subprocess.Popen(
+        [sys.executable, "-m", "demo.emulators", "--data", str(cfg["demo_dir"]),
+         "--bamboohr-port", str(cfg["bamboohr_port"]), "--lattice-port", str(cfg["lattice_port"])],
+        cwd=ROOT, env={**os.environ, **run_env}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    ralph = RalphServer(cfg["data_dir"] / "lrs", cfg["lrs_port"], run_env["LRS_USERNAME"], run_env["LRS_PASSWORD"])
+    try:
+        wait_for_http(f"http://127.0.0.1:{cfg['lattice_port']}/", 30, emulators)
+        log(f"BambooHR emulator on :{cfg['bamboohr_port']}, Lattice emulator on :{cfg['lattice_port']}")
+        if not ralph.is_filled_with(manifest["fingerprint"]):
+            ralph.reset_store()
+        ralph.start()
+        log(f"ralph LRS on {ralph.url}")
+        if not ralph.is_filled_with(manifest["fingerprint"]):
+            stored = ralph.fill(cfg["demo_dir"] / "xapi_statements.jsonl", manifest["fingerprint"])
+            log(f"LRS filled with {stored} xAPI statements")
+        run_env.update({
+            "BAMBOOHR_BASE_URL": f"http://127.0.0.1:{cfg['bamboohr_port']}/api/gateway.php/northwind/v1",
+            "LATTICE_BASE_URL": f"http://127.0.0.1:{cfg['lattice_port']}/v1",
+            "LRS_URL": ralph.url,
+        })
+        yield run_env
+    finally:
+        ralph.stop()
+        stop_process(emulators, "emulators")
+
+
+def write_truth(cfg: dict) -> None:
+    """The generator's planted truth, in `demo_truth` (for validation; models never read it)."""
+    truth = json.loads((cfg["demo_dir"] / "truth.json").read_text())
+    cfg["warehouse"].parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(cfg["warehouse"])) as con:
+        con.execute("create schema if not exists demo_truth")
+        for table, rows in truth.items():
+            frame = pd.DataFrame(rows)  # noqa: F841 - read by the SQL below
+            con.execute(f"create or replace table demo_truth.{table} as select * from frame")
+
+
+def pipeline_env(cfg: dict, run_env: dict, local: dict) -> dict:
+    cfg["dagster_home"].mkdir(parents=True, exist_ok=True)
+    dagster_yaml = cfg["dagster_home"] / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text("telemetry:\n  enabled: false\n")
+    return {
+        **os.environ, **run_env, **local,
+        "WAREHOUSE_PATH": str(cfg["warehouse"]),
+        "SERVING_WAREHOUSE_PATH": str(cfg["serving"]),
+        "SUPERSET_HOME": str(cfg["superset_home"]),
+        "DAGSTER_HOME": str(cfg["dagster_home"]),
+        "DLT_PIPELINES_DIR": str(cfg["data_dir"] / "dlt"),
+        "RUNTIME__LOG_LEVEL": os.environ.get("RUNTIME__LOG_LEVEL", "WARNING"),
+    }
+
+
+def run_step(name: str, command: list[str], env: dict) -> None:
+    log(f"{name} ...")
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"[demo] {name} failed (exit {result.returncode})")
+    log(f"{name} done in {time.monotonic() - started:.1f}s")
+
+
+def build(cfg: dict, run_env: dict, local: dict) -> dict:
+    env = pipeline_env(cfg, run_env, local)
+    run_step("superset metadata (init)", [str(SUPERSET_PYTHON), "dashboards/superset_ctl.py", "init"], env)
+    write_truth(cfg)
+    run_step("dbt parse", [str(PIPELINE_BIN / "dbt"), "parse", "--quiet", "--project-dir", "dbt_project",
+                           "--profiles-dir", "dbt_project"], env)
+    run_step("dagster job warehouse_job", [str(PIPELINE_BIN / "dagster"), "job", "execute",
+                                           "-m", "orchestration.definitions", "-j", "warehouse_job"], env)
+    return env
+
+
+def summary(cfg: dict) -> None:
+    with duckdb.connect(str(cfg["serving"]), read_only=True) as con:
+        for table in ("dim_employee", "fct_learning_activity", "fct_review", "mart_capability_gap"):
+            count = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+            log(f"marts.{table}: {count} rows")
+
+
+def serve(cfg: dict, env: dict, local: dict) -> None:
+    processes = []
+    try:
+        for name in ("dagster_port", "superset_port"):
+            if not port_free(cfg[name]):
+                raise RuntimeError(f"port {cfg[name]} ({name}) is in use")
+        dagster = subprocess.Popen(
+            [str(PIPELINE_BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1",
+             "-p", str(cfg["dagster_port"])], cwd=ROOT, env=env, start_new_session=True,
+            stdout=(cfg["data_dir"] / "dagster.log").open("ab"), stderr=subprocess.STDOUT)
+        processes.append(("Dagster", dagster))
+        superset = subprocess.Popen(
+            [str(SUPERSET_PYTHON), "dashboards/superset_ctl.py", "serve"], cwd=ROOT,
+            env={**env, "SUPERSET_PORT": str(cfg["superset_port"])}, start_new_session=True,
+            stdout=(cfg["data_dir"] / "superset.log").open("ab"), stderr=subprocess.STDOUT)
+        processes.append(("Superset", superset))
+        wait_for_http(f"http://127.0.0.1:{cfg['superset_port']}/health", 240, superset)
+        wait_for_http(f"http://127.0.0.1:{cfg['dagster_port']}/server_info", 240, dagster)
+        print(f"""
+  Dagster UI  http://127.0.0.1:{cfg['dagster_port']}   (asset graph: /asset-groups)
+  Superset    http://127.0.0.1:{cfg['superset_port']}   user {local['SUPERSET_ADMIN_USER']} / password {local['SUPERSET_ADMIN_PASSWORD']}
+              demo_manager / {local['SUPERSET_DEMO_PASSWORD']}
+  Logs in {cfg['data_dir']}; press Ctrl-C to stop everything.
+""", flush=True)
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        while not stop["now"]:
+            for name, process in processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited unexpectedly ({process.returncode}); see {cfg['data_dir']}")
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print()
+    finally:
+        for name, process in reversed(processes):
+            stop_process(process, name)

@@ -1,0 +1,1 @@
+"""Production connectors: one dlt source per source system, configured from the environment."""

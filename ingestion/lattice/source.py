@@ -1,0 +1,72 @@
+"""Lattice: users, competencies, review cycles and reviews with competency ratings.
+
+API: `https://api.latticehq.com/v1`, bearer token; lists answer
+`{"data": [...], "hasMore": bool, "endingCursor": str}` and take `limit` and
+`startingAfter`. Configure with `LATTICE_BASE_URL` and `LATTICE_API_TOKEN`.
+Every resource is merged on `id`, so a re-run never duplicates.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dlt
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
+
+from ingestion.errors import require_env
+from ingestion.http import HasMoreCursorPaginator, source_hooks
+from ingestion.quarantine import quarantined
+
+SOURCE = "lattice"
+PAGE_SIZE = 100
+RATING_SCALE = (1, 5)
+
+
+def review_problem(review: dict) -> str | None:
+    """Why a review cannot be loaded, or None when it can."""
+    low, high = RATING_SCALE
+    for key in ("id", "reviewCycleId", "revieweeId", "reviewType"):
+        if not review.get(key):
+            return f"missing {key}"
+    rating = review.get("rating")
+    if rating is not None and (not isinstance(rating, int) or not low <= rating <= high):
+        return f"rating {rating!r} off the {low}-{high} scale"
+    for item in review.get("competencyRatings") or []:
+        value = item.get("rating")
+        if not isinstance(value, int) or not low <= value <= high:
+            return f"competency rating {value!r} off the {low}-{high} scale"
+    return None
+
+
+@dlt.source(name=SOURCE)
+def lattice_source(base_url: str | None = None, api_token: str | None = None, page_size: int = PAGE_SIZE):
+    """Performance data from Lattice. Credentials are read when the load runs."""
+
+    def pages(path: str):
+        url = require_env(SOURCE, "LATTICE_BASE_URL", base_url or os.environ.get("LATTICE_BASE_URL"))
+        token = require_env(SOURCE, "LATTICE_API_TOKEN", api_token or os.environ.get("LATTICE_API_TOKEN"))
+        client = RESTClient(base_url=url.rstrip("/") + "/", auth=BearerTokenAuth(token),
+                            paginator=HasMoreCursorPaginator(), data_selector="data")
+        yield from client.paginate(path, params={"limit": page_size}, hooks=source_hooks(SOURCE))
+
+    def listing(path: str, name: str):
+        @dlt.resource(name=name, write_disposition="merge", primary_key="id")
+        def resource():
+            for page in pages(path):
+                for item in page:
+                    if not item.get("id"):
+                        yield quarantined(SOURCE, name, item, "missing id", key="")
+                    else:
+                        yield item
+        return resource
+
+    @dlt.resource(name="reviews", write_disposition="merge", primary_key="id")
+    def reviews():
+        for page in pages("reviews"):
+            for review in page:
+                problem = review_problem(review)
+                yield quarantined(SOURCE, "reviews", review, problem) if problem else review
+
+    return (listing("users", "users"), listing("competencies", "competencies"),
+            listing("reviewCycles", "review_cycles"), reviews)

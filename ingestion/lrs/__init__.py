@@ -1,0 +1,3 @@
+from ingestion.lrs.source import lrs_source
+
+__all__ = ["lrs_source"]

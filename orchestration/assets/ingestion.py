@@ -1,0 +1,56 @@
+"""dlt sources as Dagster assets. Asset keys equal the dbt source names
+(`raw_hris/employees`), so lineage from ingestion into dbt needs no glue."""
+
+
+import dlt
+from dagster import AssetExecutionContext, AssetKey, AssetSpec
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from ingestion.bamboohr import bamboohr_source
+from ingestion.framework import framework_source
+from ingestion.lattice import lattice_source
+from ingestion.lrs import lrs_source
+from orchestration.settings import DLT_PIPELINES_DIR, WAREHOUSE_PATH
+
+
+class RawTableTranslator(DagsterDltTranslator):
+    """One asset per dlt resource, keyed `[<raw schema>, <table>]`."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> AssetSpec:
+        spec = super().get_asset_spec(data)
+        dataset = data.pipeline.dataset_name if data.pipeline else "raw"
+        return spec.replace_attributes(
+            key=AssetKey([dataset, data.resource.name]),
+            deps=[],
+            group_name="ingestion",
+            kinds={"dlt", "duckdb"},
+        )
+
+
+def _pipeline(dataset: str) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name=f"lp_warehouse_{dataset}",
+        destination=dlt.destinations.duckdb(str(WAREHOUSE_PATH)),
+        dataset_name=dataset,
+        pipelines_dir=str(DLT_PIPELINES_DIR),
+    )
+
+
+def _make(name: str, source, dataset: str, description: str):
+    @dlt_assets(dlt_source=source, dlt_pipeline=_pipeline(dataset), name=name,
+                dagster_dlt_translator=RawTableTranslator())
+    def _assets(context: AssetExecutionContext, dlt: DagsterDltResource):
+        yield from dlt.run(context=context)
+
+    _assets.__doc__ = description
+    return _assets
+
+
+hris_assets = _make("bamboohr", bamboohr_source(), "raw_hris", "People and job history from BambooHR.")
+lms_assets = _make("lrs", lrs_source(), "raw_lms", "xAPI statements from the learning record store.")
+performance_assets = _make("lattice", lattice_source(), "raw_performance", "Reviews and ratings from Lattice.")
+framework_assets = _make("capability_framework", framework_source(), "raw_framework",
+                         "The capability framework files L&D maintains.")
+
+INGESTION_ASSETS = [hris_assets, lms_assets, performance_assets, framework_assets]

@@ -1,0 +1,51 @@
+"""Publishing the read-only serving copy that Superset reads.
+
+DuckDB allows one writing process and a reader blocks a writer, so dashboards never
+open the pipeline's file: after every successful build the warehouse is checkpointed,
+copied beside the serving file and swapped in with an atomic rename. Open dashboard
+queries keep reading the old file; new queries see the new one.
+"""
+
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from orchestration.settings import SERVING_WAREHOUSE_PATH, WAREHOUSE_PATH
+
+PUBLISHED_MARTS = [
+    "dim_employee", "dim_org_unit", "dim_job", "dim_capability", "dim_course", "dim_date",
+    "fct_learning_activity", "fct_review", "fct_capability_assessment", "mart_capability_gap",
+]
+
+
+def publish_serving_copy(source: Path, target: Path) -> dict[str, int]:
+    """Checkpoint `source`, copy it next to `target`, rename over `target`; return mart row counts."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(source)) as con:
+        con.execute("checkpoint")
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, staged)
+    with duckdb.connect(str(staged), read_only=True) as con:
+        counts = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in PUBLISHED_MARTS}
+    os.replace(staged, target)
+    return counts
+
+
+@asset(
+    key=AssetKey(["serving", "warehouse"]),
+    deps=[AssetKey(["marts", name]) for name in PUBLISHED_MARTS],
+    group_name="serving",
+    kinds={"duckdb"},
+)
+def serving_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    """Read-only copy of the warehouse for BI, swapped in atomically after each build."""
+    counts = publish_serving_copy(WAREHOUSE_PATH, SERVING_WAREHOUSE_PATH)
+    context.log.info(f"published {SERVING_WAREHOUSE_PATH}")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(SERVING_WAREHOUSE_PATH)),
+        **{f"rows.{name}": count for name, count in counts.items()},
+    })

@@ -1,0 +1,606 @@
+"""Great Expectations suites against small DuckDB warehouses built in tmp_path.
+
+A valid warehouse passes every suite; each corruption fails exactly the expectation that
+guards against it, with the offending values reported; the CLI's exit status follows.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from the repo root
+    sys.path.insert(0, str(ROOT))
+
+from expectations import SuiteFileError, load_suites, validate_all, validate_table  # noqa: E402
+from expectations.__main__ import _display_name, main  # noqa: E402
+from expectations.runner import build_gx_suite  # noqa: E402
+
+# 2025-01-01T00:00:00Z, as dlt writes a load id (Unix time with a fraction).
+LOAD_ID = "1735689600.123456"
+
+WAREHOUSE_SQL = f"""
+create schema raw_hris;
+create schema raw_performance;
+create schema marts;
+
+create table raw_hris.employees (
+    id varchar, employee_number varchar, first_name varchar, last_name varchar,
+    display_name varchar, work_email varchar, hire_date varchar, termination_date varchar,
+    status varchar, job_title varchar, department varchar, division varchar,
+    location varchar, supervisor_e_id varchar, last_changed varchar,
+    _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_hris.employees values
+    ('101', 'E00001', 'Ada', 'Lovelace', 'Lovelace, Ada', 'ada.lovelace@northwind.example',
+     '2020-01-15', null, 'Active', 'Head of Engineering', 'Engineering', 'Product',
+     'London', null, '2024-12-01T09:00:00Z', '{LOAD_ID}', 'd1'),
+    ('102', 'E00002', 'Alan', 'Turing', 'Turing, Alan', 'alan.turing@northwind.example',
+     '2021-06-01', null, 'Active', 'Engineer', 'Engineering', 'Product',
+     'London', '101', '2024-12-01T09:00:00Z', '{LOAD_ID}', 'd2'),
+    ('103', 'E00003', 'Grace', 'Hopper', 'Hopper, Grace', 'grace.hopper@northwind.example',
+     '2019-03-10', '2024-05-31', 'Inactive', 'Engineer', 'Engineering', 'Product',
+     'Boston', '101', '2024-06-01T09:00:00Z', '{LOAD_ID}', 'd3');
+
+create table raw_performance.reviews (
+    id varchar, review_cycle_id varchar, reviewee_id varchar, reviewer_id varchar,
+    review_type varchar, submitted_at varchar, rating bigint, calibrated_rating bigint,
+    _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_performance.reviews values
+    ('R1', 'C1', 'L2', 'L2', 'self', '2024-07-01T10:00:00Z', 4, null, '{LOAD_ID}', 'r1'),
+    ('R2', 'C1', 'L2', 'L1', 'downward', '2024-07-02T10:00:00Z', 3, 4, '{LOAD_ID}', 'r2'),
+    ('R3', 'C1', 'L3', 'L2', 'peer', '2024-07-03T10:00:00Z', 5, 5, '{LOAD_ID}', 'r3');
+
+create table marts.mart_capability_gap (
+    month_start_on date, employee_id varchar, capability_id varchar, org_unit_id varchar,
+    job_profile_id varchar, job_level integer, required_level integer,
+    manager_assessed_level integer, self_assessed_level integer, gap_levels integer,
+    gap_band varchar, perception_gap integer, is_open_gap boolean
+);
+insert into marts.mart_capability_gap values
+    ('2024-06-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 2, 3, 1, 'low', 1, true),
+    ('2024-06-01', 'E00001', 'CAP-02', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false),
+    ('2024-06-01', 'E00002', 'CAP-01', 'product-engineering', 'JP-ENG', 2, 2, 4, 4, -2, 'high', 0, false),
+    ('2024-06-01', 'E00003', 'CAP-01', 'product-engineering', 'JP-ENG', 2, 4, null, 2, null, 'not_assessed',
+     null, false),
+    ('2024-07-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false);
+
+create table marts.dim_employee (
+    employee_key varchar, employee_id varchar, full_name varchar, work_email varchar,
+    org_unit_id varchar, job_profile_id varchar, job_level integer,
+    manager_employee_id varchar, employment_status varchar, hire_date date,
+    termination_date date, valid_from date, valid_to date, is_current boolean
+);
+insert into marts.dim_employee values
+    ('E00001-2020-01-15', 'E00001', 'Ada Lovelace', 'ada.lovelace@northwind.example',
+     'product-engineering', 'JP-ENG', 2, null, 'Active', '2020-01-15', null,
+     '2020-01-15', '2023-01-01', false),
+    ('E00001-2023-01-01', 'E00001', 'Ada Lovelace', 'ada.lovelace@northwind.example',
+     'product-engineering', 'JP-ENG', 3, null, 'Active', '2020-01-15', null,
+     '2023-01-01', null, true),
+    ('E00002-2021-06-01', 'E00002', 'Alan Turing', 'alan.turing@northwind.example',
+     'product-engineering', 'JP-ENG', 2, 'E00001', 'Active', '2021-06-01', null,
+     '2021-06-01', null, true),
+    ('E00003-2019-03-10', 'E00003', 'Grace Hopper', 'grace.hopper@northwind.example',
+     'product-engineering', 'JP-ENG', 2, 'E00001', 'Inactive', '2019-03-10', '2024-05-31',
+     '2019-03-10', null, true);
+"""
+
+SUITE_NAMES = [
+    "marts.dim_employee",
+    "marts.mart_capability_gap",
+    "raw_hris.employees",
+    "raw_performance.reviews",
+]
+
+
+def build_warehouse(path: Path, *corruptions: str) -> Path:
+    """A DuckDB file with the contract tables, valid, then each corruption statement."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(WAREHOUSE_SQL)
+        for statement in corruptions:
+            con.execute(statement)
+    finally:
+        con.close()
+    return path
+
+
+def failures(result) -> set[tuple[str, str | None, str]]:
+    """(expectation type, column, severity) of each failed expectation."""
+    return {(o.expectation_type, o.column, o.severity) for o in result.failed}
+
+
+def only_failure(result):
+    assert len(result.failed) == 1, [(o.expectation_type, o.column) for o in result.failed]
+    return result.failed[0]
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return build_warehouse(tmp_path / "warehouse.duckdb")
+
+
+# --- valid data -----------------------------------------------------------------------
+
+
+def test_valid_warehouse_passes_every_suite(warehouse: Path) -> None:
+    results = validate_all(str(warehouse))
+
+    assert [r.suite for r in results] == SUITE_NAMES
+    by_suite = {r.suite: r for r in results}
+    assert {s: r.row_count for s, r in by_suite.items()} == {
+        "marts.dim_employee": 4,
+        "marts.mart_capability_gap": 5,
+        "raw_hris.employees": 3,
+        "raw_performance.reviews": 3,
+    }
+    for result in results:
+        assert result.error is None
+        assert result.failed == (), (result.suite, failures(result))
+        assert result.success
+        # one outcome per expectation in the file, all actually evaluated
+        assert len(result.expectations) == len(load_suites()[result.suite].expectations)
+        assert all(o.exception is None for o in result.expectations)
+
+    employees = by_suite["raw_hris.employees"]
+    row_count = next(o for o in employees.expectations if o.expectation_type == "expect_table_row_count_to_be_between")
+    assert row_count.observed_value == 3
+    id_unique = next(
+        o
+        for o in employees.expectations
+        if (o.expectation_type, o.column) == ("expect_column_values_to_be_unique", "id")
+    )
+    assert (id_unique.element_count, id_unique.unexpected_count) == (3, 0)
+
+
+def test_results_keep_suite_file_order_and_severity(warehouse: Path) -> None:
+    result = validate_table(str(warehouse), "raw_performance", "reviews")
+
+    assert [(o.expectation_type, o.column, o.severity) for o in result.expectations] == [
+        ("expect_column_values_to_not_be_null", "id", "error"),
+        ("expect_column_values_to_be_unique", "id", "error"),
+        ("expect_column_values_to_not_be_null", "reviewee_id", "error"),
+        ("expect_column_values_to_be_in_set", "review_type", "error"),
+        ("expect_column_values_to_be_between", "rating", "error"),
+        ("expect_column_values_to_be_between", "calibrated_rating", "error"),
+    ]
+    # calibrated_rating has one null: checked on the two non-null values only
+    calibrated = result.expectations[-1]
+    assert (calibrated.element_count, calibrated.unexpected_count) == (3, 0)
+
+
+# --- corruptions: each fails exactly the expectation that guards against it -----------
+
+
+def test_null_employee_id_fails_not_null(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb", "update raw_hris.employees set id = null where employee_number = 'E00002'"
+    )
+    result = validate_table(str(path), "raw_hris", "employees")
+
+    assert not result.success
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column, failed.severity) == (
+        "expect_column_values_to_not_be_null",
+        "id",
+        "error",
+    )
+    assert (failed.unexpected_count, failed.element_count) == (1, 3)
+
+
+def test_duplicate_review_id_fails_unique(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "insert into raw_performance.reviews values "
+        "('R2', 'C1', 'L3', 'L1', 'downward', '2024-07-04T10:00:00Z', 2, null, 'x', 'r4')",
+    )
+    result = validate_table(str(path), "raw_performance", "reviews")
+
+    assert not result.success
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_unique", "id")
+    assert failed.unexpected_count == 2  # both rows carrying R2
+    assert failed.element_count == 4
+    assert failed.unexpected_sample == ("R2", "R2")
+
+
+def test_off_scale_rating_fails_between(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "w.duckdb", "update raw_performance.reviews set rating = 7 where id = 'R2'")
+    result = validate_table(str(path), "raw_performance", "reviews")
+
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column, failed.severity) == (
+        "expect_column_values_to_be_between",
+        "rating",
+        "error",
+    )
+    assert failed.kwargs == {"column": "rating", "min_value": 1, "max_value": 5}
+    assert failed.unexpected_count == 1
+    assert failed.unexpected_sample == (7,)
+    assert not result.success
+
+
+def test_unknown_review_type_fails_in_set(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb", "update raw_performance.reviews set review_type = '360' where id = 'R3'"
+    )
+    failed = only_failure(validate_table(str(path), "raw_performance", "reviews"))
+
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_in_set", "review_type")
+    assert failed.unexpected_sample == ("360",)
+
+
+def test_band_contradicting_gap_fails_band_matches_gap(tmp_path: Path) -> None:
+    # gap 1 means "low" (to develop); calling it "high" (exceeds) is a valid band name
+    # but the wrong one, so only the consistency check can catch it.
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap set gap_band = 'high' "
+        "where employee_id = 'E00001' and capability_id = 'CAP-01' and month_start_on = '2024-06-01'",
+    )
+    result = validate_table(str(path), "marts", "mart_capability_gap")
+
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column, failed.severity) == (
+        "expect_column_values_to_be_in_set",
+        "band_matches_gap",
+        "error",
+    )
+    assert (failed.unexpected_count, failed.element_count) == (1, 5)
+    assert failed.unexpected_sample == (False,)
+    assert not result.success
+
+
+def test_not_assessed_band_with_a_gap_fails_band_matches_gap(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap set gap_band = 'not_assessed' where gap_levels = -2",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "mart_capability_gap"))
+
+    assert failed.column == "band_matches_gap"
+    assert failed.unexpected_count == 1
+
+
+def test_low_band_without_a_gap_fails_band_matches_gap(tmp_path: Path) -> None:
+    # A null gap makes the SQL comparison null; the check must count it, not skip it.
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap set manager_assessed_level = null, gap_levels = null where gap_band = 'low'",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "mart_capability_gap"))
+
+    assert failed.column == "band_matches_gap"
+    assert (failed.unexpected_count, failed.element_count) == (1, 5)
+
+
+def test_duplicate_grain_fails_compound_unique(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "insert into marts.mart_capability_gap values ('2024-07-01', 'E00001', 'CAP-01', "
+        "'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false)",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "mart_capability_gap"))
+
+    assert failed.expectation_type == "expect_compound_columns_to_be_unique"
+    assert failed.column == "month_start_on, employee_id, capability_id"
+    assert failed.unexpected_count == 2
+
+
+def test_gap_out_of_range_fails_between(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap set gap_levels = 5, required_level = 6 "
+        "where employee_id = 'E00001' and capability_id = 'CAP-02'",
+    )
+    result = validate_table(str(path), "marts", "mart_capability_gap")
+
+    # gap 5 is still >= 1, but the band says intermediate: the consistency check fails too
+    assert failures(result) == {
+        ("expect_column_values_to_be_between", "required_level", "error"),
+        ("expect_column_values_to_be_between", "gap_levels", "error"),
+        ("expect_column_values_to_be_in_set", "band_matches_gap", "error"),
+    }
+    gap = next(o for o in result.failed if o.column == "gap_levels")
+    assert gap.unexpected_sample == (5,)
+
+
+def test_two_current_rows_for_one_employee_fail(tmp_path: Path) -> None:
+    # Reopen Ada's closed history row: both her rows are now current and open.
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.dim_employee set is_current = true, valid_to = null where employee_key = 'E00001-2020-01-15'",
+    )
+    result = validate_table(str(path), "marts", "dim_employee")
+
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column) == (
+        "expect_column_values_to_be_between",
+        "current_rows_for_employee",
+    )
+    assert (failed.unexpected_count, failed.element_count) == (2, 4)  # both of Ada's rows
+    assert failed.unexpected_sample == (2, 2)
+    assert not result.success
+
+
+def test_employee_without_current_row_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.dim_employee set is_current = false, valid_to = '2024-06-01' where employee_id = 'E00002'",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "dim_employee"))
+
+    assert failed.column == "current_rows_for_employee"
+    assert failed.unexpected_sample == (0,)
+
+
+def test_current_flag_on_closed_row_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.dim_employee set valid_to = '2024-01-01' where employee_id = 'E00002'",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "dim_employee"))
+
+    assert failed.column == "is_current_matches_valid_to"
+    assert failed.unexpected_count == 1
+
+
+def test_duplicate_employee_key_fails_unique(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.dim_employee set employee_key = 'E00002-2021-06-01' where employee_id = 'E00003'",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "dim_employee"))
+
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_unique", "employee_key")
+    assert failed.unexpected_sample == ("E00002-2021-06-01", "E00002-2021-06-01")
+
+
+def test_unparseable_hire_date_fails_strftime(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb", "update raw_hris.employees set hire_date = '2021-13-01' where id = '102'"
+    )
+    result = validate_table(str(path), "raw_hris", "employees")
+
+    # the derived day count is null for it, so only the format check speaks
+    failed = only_failure(result)
+    assert (failed.expectation_type, failed.column) == (
+        "expect_column_values_to_match_strftime_format",
+        "hire_date",
+    )
+    assert failed.unexpected_sample == ("2021-13-01",)
+
+
+def test_future_hire_date_and_bad_email_are_warnings_only(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update raw_hris.employees set hire_date = '2025-03-01' where id = '102'",
+        "update raw_hris.employees set work_email = 'grace.hopper' where id = '103'",
+    )
+    result = validate_table(str(path), "raw_hris", "employees")
+
+    assert failures(result) == {
+        ("expect_column_values_to_be_between", "hire_days_after_load", "warn"),
+        ("expect_column_values_to_match_regex", "work_email", "warn"),
+    }
+    future = next(o for o in result.failed if o.column == "hire_days_after_load")
+    assert future.unexpected_sample == (59,)  # 2025-03-01 is 59 days after the 2025-01-01 load
+    assert result.failed_errors == ()
+    assert result.success
+
+
+def test_status_outside_set_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb", "update raw_hris.employees set status = 'Terminated' where id = '103'"
+    )
+    failed = only_failure(validate_table(str(path), "raw_hris", "employees"))
+
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_in_set", "status")
+    assert failed.unexpected_sample == ("Terminated",)
+
+
+def test_missing_column_is_reported_against_its_expectation(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "w.duckdb", "alter table raw_performance.reviews drop column review_type")
+    failed = only_failure(validate_table(str(path), "raw_performance", "reviews"))
+
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_in_set", "review_type")
+    assert 'The column "review_type" in BatchData does not exist' in failed.exception
+
+
+def test_missing_table_fails_the_suite(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "w.duckdb", "drop table marts.dim_employee")
+    results = {r.suite: r for r in validate_all(str(path))}
+
+    missing = results["marts.dim_employee"]
+    assert missing.error == "table marts.dim_employee not found"
+    assert missing.expectations == ()
+    assert not missing.success
+    assert results["raw_hris.employees"].success  # the others still ran
+
+
+# --- suite files ----------------------------------------------------------------------
+
+
+def test_every_suite_file_builds_valid_gx_expectations() -> None:
+    suites = load_suites()
+    assert sorted(suites) == SUITE_NAMES
+    for spec in suites.values():
+        gx_suite = build_gx_suite(spec)
+        assert len(gx_suite.expectations) == len(spec.expectations)
+        assert {e.severity for e in spec.expectations} <= {"error", "warn"}
+
+
+def test_suite_columns_exist_in_the_data_model() -> None:
+    """A column renamed in docs/DATA_MODEL.md must be renamed in the suites too."""
+    model = (ROOT / "docs" / "DATA_MODEL.md").read_text().splitlines()
+    for spec in load_suites().values():
+        # the table's row inside the section whose heading names its schema
+        start = next(i for i, line in enumerate(model) if line.startswith("#") and f"`{spec.schema}`" in line)
+        section = []
+        for line in model[start + 1 :]:
+            if line.startswith("#"):
+                break
+            section.append(line)
+        row = next((line for line in section if line.startswith(f"| `{spec.table}` |")), None)
+        assert row is not None, f"{spec.name} is not in docs/DATA_MODEL.md"
+        documented = set(re.findall(r"`([a-z_][a-z0-9_]*)`", row)) | {"_dlt_load_id", "_dlt_id"}
+        missing = [c for c in spec.source_columns if c not in documented]
+        assert missing == [], f"{spec.name}: {missing} not in the data model"
+
+
+def test_invalid_severity_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "raw_hris.employees.yml").write_text(
+        "expectations:\n"
+        "  - type: expect_column_values_to_not_be_null\n"
+        "    kwargs: {column: id}\n"
+        "    severity: critical\n"
+    )
+    with pytest.raises(SuiteFileError, match=r"expectation #1 .*severity"):
+        load_suites(tmp_path)
+
+
+def test_unknown_expectation_type_is_rejected(tmp_path: Path, warehouse: Path) -> None:
+    (tmp_path / "raw_hris.employees.yml").write_text(
+        "expectations:\n  - type: expect_column_values_to_be_nice\n    kwargs: {column: id}\n    severity: error\n"
+    )
+    with pytest.raises(SuiteFileError, match="expect_column_values_to_be_nice"):
+        validate_all(str(warehouse), suites_dir=tmp_path)
+
+
+# --- command line ---------------------------------------------------------------------
+
+
+def test_cli_exits_1_on_corrupted_warehouse(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "w.duckdb", "update raw_performance.reviews set rating = 7 where id = 'R2'")
+    proc = subprocess.run(
+        [sys.executable, "-m", "expectations", "--warehouse", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    fail_lines = [line for line in proc.stdout.splitlines() if line.startswith("FAIL [")]
+    assert fail_lines == [
+        "FAIL [error] raw_performance.reviews: expect_column_values_to_be_between on rating: "
+        "1 of 3 rows unexpected, e.g. [7]"
+    ]
+    assert "Calculating Metrics" not in proc.stderr  # progress bars silenced
+    assert proc.stdout.rstrip().endswith("FAILED: 1 error-severity failure(s), 0 warning(s)")
+
+
+def test_cli_passes_with_warnings_only(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb", "update raw_hris.employees set hire_date = '2025-03-01' where id = '102'"
+    )
+    code = main(["--warehouse", str(path), "--suite", "raw_hris.employees"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        "WARN [warn] raw_hris.employees: expect_column_values_to_be_between on "
+        "hire_days_after_load: 1 of 3 rows unexpected, e.g. [59]"
+    ) in out.splitlines()
+    assert "FAIL" not in out
+    assert out.rstrip().endswith("passed: 0 error-severity failure(s), 1 warning(s)")
+
+
+def test_cli_usage_errors_exit_2(tmp_path: Path, warehouse: Path, capsys) -> None:
+    assert main(["--warehouse", str(warehouse), "--suite", "raw_hris.nope"]) == 2
+    assert "no suite named ['raw_hris.nope']" in capsys.readouterr().err
+    assert main(["--warehouse", str(tmp_path / "absent.duckdb")]) == 2
+    assert "no DuckDB warehouse at" in capsys.readouterr().err
+
+
+def test_cli_never_prints_a_postgres_password() -> None:
+    assert _display_name("postgresql://etl:s3cret@db:5432/wh") == "postgresql://etl@db:5432/wh"
+    assert _display_name("postgresql:///wh?user=etl&password=s3cret&host=/run/pg") == (
+        "postgresql:///wh?user=etl&host=/run/pg"
+    )
+    assert _display_name("data/warehouse.duckdb") == "data/warehouse.duckdb"
+
+
+# --- PostgreSQL, the second warehouse target --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A throwaway PostgreSQL cluster on a private Unix socket; skipped without binaries."""
+    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    run_as: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="gx-pg-"))
+    if os.geteuid() == 0:  # the server refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(workdir, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data = workdir / "data"
+
+    def pg(*args: str) -> None:
+        subprocess.run([*run_as, *args], check=True, capture_output=True, timeout=120)
+
+    pg("initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-k {workdir} -p 5432 -c listen_addresses=''"
+    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")
+    try:
+        yield f"postgresql://postgres@/postgres?host={workdir}&port=5432"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def load_postgres(url: str, *corruptions: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(url)
+    con.autocommit = True
+    try:
+        with con.cursor() as cur:
+            cur.execute("drop schema if exists raw_hris, raw_performance, marts cascade")
+            cur.execute(WAREHOUSE_SQL)
+            for statement in corruptions:
+                cur.execute(statement)
+    finally:
+        con.close()
+
+
+@pytest.mark.postgres
+def test_postgres_warehouse_valid_then_corrupted(postgres_url: str) -> None:
+    load_postgres(postgres_url)
+    assert [(r.suite, r.success, r.failed) for r in validate_all(postgres_url)] == [
+        (name, True, ()) for name in SUITE_NAMES
+    ]
+
+    load_postgres(
+        postgres_url,
+        "update raw_hris.employees set hire_date = '2025-03-01' where id = '102'",
+        "update raw_performance.reviews set rating = 7 where id = 'R2'",
+        "update marts.dim_employee set is_current = true, valid_to = null where employee_key = 'E00001-2020-01-15'",
+        "update marts.mart_capability_gap set gap_band = 'high' where gap_levels = 1",
+    )
+    results = {r.suite: r for r in validate_all(postgres_url)}
+
+    assert {s: failures(r) for s, r in results.items()} == {
+        "marts.dim_employee": {("expect_column_values_to_be_between", "current_rows_for_employee", "error")},
+        "marts.mart_capability_gap": {("expect_column_values_to_be_in_set", "band_matches_gap", "error")},
+        "raw_hris.employees": {("expect_column_values_to_be_between", "hire_days_after_load", "warn")},
+        "raw_performance.reviews": {("expect_column_values_to_be_between", "rating", "error")},
+    }
+    assert results["raw_hris.employees"].failed[0].unexpected_sample == (59,)
+    assert results["marts.dim_employee"].failed[0].unexpected_sample == (2, 2)
