@@ -24,8 +24,10 @@ from pathlib import Path
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --- secrets ---------------------------------------------------------------------
+# Superset's own placeholder (superset.constants.CHANGE_ME_SECRET_KEY) is refused too.
+_PLACEHOLDER_KEY = "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"  # noqa: S105
 SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY", "")
-if not SECRET_KEY or SECRET_KEY == "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET":
+if not SECRET_KEY or SECRET_KEY == _PLACEHOLDER_KEY:
     raise RuntimeError(
         "SUPERSET_SECRET_KEY is not set: refusing to start Superset. "
         "Set it to a long random string (e.g. `openssl rand -base64 42`) and keep it "
@@ -36,9 +38,7 @@ if not SECRET_KEY or SECRET_KEY == "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET":
 SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME") or _REPO_ROOT / "data" / "superset")
 SUPERSET_HOME.mkdir(parents=True, exist_ok=True)
 DATA_DIR = str(SUPERSET_HOME)
-SQLALCHEMY_DATABASE_URI = (
-    f"sqlite:///{SUPERSET_HOME / 'superset.db'}?check_same_thread=false"
-)
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{SUPERSET_HOME / 'superset.db'}?check_same_thread=false"
 # No example data is ever loaded (superset_ctl never runs `load-examples`).
 WELCOME_PAGE_LAST_TAB = "all"
 FILENAME = str(SUPERSET_HOME / "superset.log")

@@ -40,10 +40,11 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -122,16 +123,6 @@ def as_admin() -> Iterator[Any]:
 # -------------------------------------------------------------------------- init
 
 
-def _alembic_head() -> str:
-    from alembic.config import Config  # pylint: disable=import-outside-toplevel
-    from alembic.script import ScriptDirectory  # pylint: disable=import-outside-toplevel
-    import superset  # pylint: disable=import-outside-toplevel
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(superset.__file__).parent / "migrations"))
-    return ScriptDirectory.from_config(cfg).get_current_head() or ""
-
-
 def _init_fingerprint() -> dict[str, str]:
     return {
         "superset_version": importlib_metadata.version("apache-superset"),
@@ -140,22 +131,31 @@ def _init_fingerprint() -> dict[str, str]:
     }
 
 
-def _metadata_db_state(db_path: Path) -> tuple[str | None, bool]:
-    """(alembic revision, admin exists) read straight from SQLite, without Superset."""
+def _metadata_db_state(db_path: Path) -> tuple[str | None, str | None]:
+    """(alembic revision, admin password hash) read straight from SQLite, without Superset."""
     if not db_path.exists():
-        return None, False
+        return None, None
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
             revision = conn.execute("select version_num from alembic_version").fetchone()
-            admin = conn.execute(
-                "select 1 from ab_user where username = ?", (admin_username(),)
-            ).fetchone()
+            admin = conn.execute("select password from ab_user where username = ?", (admin_username(),)).fetchone()
     except sqlite3.Error:
-        return None, False
-    return (revision[0] if revision else None), admin is not None
+        return None, None
+    return (revision[0] if revision else None), (admin[0] or "" if admin else None)
+
+
+def _admin_password_matches(password_hash: str) -> bool:
+    """True unless SUPERSET_ADMIN_PASSWORD is set and differs from the stored password."""
+    password = os.environ.get("SUPERSET_ADMIN_PASSWORD", "")
+    if not password:
+        return True
+    from werkzeug.security import check_password_hash  # pylint: disable=import-outside-toplevel
+
+    return check_password_hash(password_hash, password)
 
 
 def is_initialised() -> bool:
+    """Initialised for this Superset version, config, admin and admin password."""
     home = superset_home()
     stamp_path = home / STAMP_NAME
     if not stamp_path.exists():
@@ -166,12 +166,21 @@ def is_initialised() -> bool:
         return False
     if {k: stamp.get(k) for k in _init_fingerprint()} != _init_fingerprint():
         return False
-    revision, admin_exists = _metadata_db_state(home / "superset.db")
-    return admin_exists and revision is not None and revision == stamp.get("alembic_revision")
+    revision, password_hash = _metadata_db_state(home / "superset.db")
+    return (
+        password_hash is not None
+        and revision is not None
+        and revision == stamp.get("alembic_revision")
+        and _admin_password_matches(password_hash)
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> None:
-    """`superset db upgrade` + create the admin if missing + `superset init`, in one process."""
+    """`superset db upgrade` + `superset init` + create the admin if missing, in one process.
+
+    Skipped (in well under a second) when the stamp in SUPERSET_HOME shows it already ran
+    for this Superset version, this config file and this admin user and password.
+    """
     require_env("SUPERSET_SECRET_KEY")
     prepare_env()
     if not args.force and is_initialised():
@@ -194,25 +203,25 @@ def cmd_init(args: argparse.Namespace) -> None:
         if security_manager.find_user(username=username) is None:
             password = os.environ.get("SUPERSET_ADMIN_PASSWORD", "")
             if not password:
-                raise CtlError(
-                    f"admin user {username!r} does not exist and "
-                    "SUPERSET_ADMIN_PASSWORD is not set"
-                )
+                raise CtlError(f"admin user {username!r} does not exist and SUPERSET_ADMIN_PASSWORD is not set")
             role = security_manager.find_role(security_manager.auth_role_admin)
             email = os.environ.get("SUPERSET_ADMIN_EMAIL") or f"{username}@example.com"
-            user = security_manager.add_user(
-                username, "Superset", "Admin", email, role, password
-            )
+            user = security_manager.add_user(username, "Superset", "Admin", email, role, password)
             if not user:
                 raise CtlError(f"could not create admin user {username!r}")
             db.session.commit()
             log(f"created admin user {username!r}")
         else:
-            log(f"admin user {username!r} exists")
+            user = security_manager.find_user(username=username)
+            if not _admin_password_matches(user.password or ""):
+                # demo credentials are generated per run: follow the environment
+                security_manager.reset_password(user.id, os.environ["SUPERSET_ADMIN_PASSWORD"])
+                db.session.commit()
+                log(f"admin user {username!r} exists; password reset from SUPERSET_ADMIN_PASSWORD")
+            else:
+                log(f"admin user {username!r} exists")
 
-        revision = db.session.execute(
-            db.text("select version_num from alembic_version")
-        ).scalar()
+        revision = db.session.execute(db.text("select version_num from alembic_version")).scalar()
     stamp = {**_init_fingerprint(), "alembic_revision": revision}
     (superset_home() / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n")
     log(f"initialised in {time.monotonic() - started:.1f}s")
@@ -310,8 +319,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     serving = _serving_path(require_env("SERVING_WAREHOUSE_PATH"))
     if not Path(serving).exists():
         raise CtlError(
-            f"SERVING_WAREHOUSE_PATH {serving} does not exist: build/publish the "
-            "warehouse before importing dashboards"
+            f"SERVING_WAREHOUSE_PATH {serving} does not exist: build/publish the warehouse before importing dashboards"
         )
     rendered = render_assets(Path(args.assets))
     with tempfile.TemporaryDirectory(prefix="superset-assets-") as tmp:
@@ -363,9 +371,7 @@ _LiteralDumper.add_representer(str, _str_representer)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(
-        data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def slugify(text: str) -> str:
@@ -408,9 +414,7 @@ def _template_uri(uri: str, rel: str) -> str:
             uri, query = uri.split("?", 1)
             query = "?" + query
         return "duckdb:///{{ SERVING_WAREHOUSE_PATH }}" + query
-    raise CtlError(
-        f"{rel}: refusing to write a hard-coded connection URI; template it by hand"
-    )
+    raise CtlError(f"{rel}: refusing to write a hard-coded connection URI; template it by hand")
 
 
 def _clean_chart(config: dict[str, Any]) -> dict[str, Any]:
@@ -438,9 +442,7 @@ def _clean_dashboard(config: dict[str, Any]) -> dict[str, Any]:
     """Renumber chart ids 1..n (in layout order) so files do not depend on the instance."""
     position = config.get("position") or {}
     chart_nodes = [
-        node
-        for _key, node in sorted(position.items())
-        if isinstance(node, dict) and node.get("type") == "CHART"
+        node for _key, node in sorted(position.items()) if isinstance(node, dict) and node.get("type") == "CHART"
     ]
     id_map: dict[int, int] = {}
     for node in chart_nodes:
@@ -485,33 +487,21 @@ def _clean_dashboard(config: dict[str, Any]) -> dict[str, Any]:
         if isinstance(native_filter.get("chartsInScope"), list):
             native_filter["chartsInScope"] = sorted(remap_list(native_filter["chartsInScope"]))
     if "timed_refresh_immune_slices" in metadata:
-        metadata["timed_refresh_immune_slices"] = remap_list(
-            metadata["timed_refresh_immune_slices"]
-        )
+        metadata["timed_refresh_immune_slices"] = remap_list(metadata["timed_refresh_immune_slices"])
     if "expanded_slices" in metadata:
-        metadata["expanded_slices"] = {
-            str(id_map.get(int(k), k)): v for k, v in metadata["expanded_slices"].items()
-        }
+        metadata["expanded_slices"] = {str(id_map.get(int(k), k)): v for k, v in metadata["expanded_slices"].items()}
     if "filter_scopes" in metadata:
-        metadata["filter_scopes"] = {
-            str(id_map.get(int(k), k)): v for k, v in metadata["filter_scopes"].items()
-        }
+        metadata["filter_scopes"] = {str(id_map.get(int(k), k)): v for k, v in metadata["filter_scopes"].items()}
     return config
 
 
-def clean_export(
-    exported: dict[str, str], assets_dir: Path
-) -> dict[str, str]:
+def clean_export(exported: dict[str, str], assets_dir: Path) -> dict[str, str]:
     """Turn Superset's export into repo files: {relative path: text}."""
     existing_assets = _existing_assets(assets_dir)
     existing = {uuid: rel for uuid, (rel, _config) in existing_assets.items()}
     files: dict[str, str] = {"metadata.yaml": dump_yaml(METADATA)}
     db_dirs: dict[str, str] = {}  # database uuid -> dataset folder name
-    configs = {
-        name: yaml.safe_load(text)
-        for name, text in exported.items()
-        if name.split("/")[0] in ASSET_TYPES
-    }
+    configs = {name: yaml.safe_load(text) for name, text in exported.items() if name.split("/")[0] in ASSET_TYPES}
     # databases first, so datasets know their folder
     for name, config in sorted(configs.items()):
         kind = name.split("/")[0]
@@ -529,12 +519,8 @@ def clean_export(
             folder = db_dirs.get(str(config.get("database_uuid")), Path(name).parent.name)
             rel = existing.get(uuid) or f"datasets/{folder}/{slugify(config['table_name'])}.yaml"
             previous = existing_assets.get(uuid, ("", {}))[1]
-            config["columns"] = _keep_order(
-                config.get("columns") or [], previous.get("columns"), "column_name"
-            )
-            config["metrics"] = _keep_order(
-                config.get("metrics") or [], previous.get("metrics"), "metric_name"
-            )
+            config["columns"] = _keep_order(config.get("columns") or [], previous.get("columns"), "column_name")
+            config["metrics"] = _keep_order(config.get("metrics") or [], previous.get("metrics"), "metric_name")
             sql = config.get("sql")
             if sql:
                 sql_name = Path(rel).with_suffix(".sql").name
@@ -545,9 +531,7 @@ def clean_export(
             rel = existing.get(uuid) or f"charts/{slugify(config['slice_name'])}.yaml"
             files[rel] = dump_yaml(_clean_chart(config))
         elif kind == "dashboards":
-            rel = existing.get(uuid) or (
-                f"dashboards/{slugify(config['dashboard_title'])}.yaml"
-            )
+            rel = existing.get(uuid) or (f"dashboards/{slugify(config['dashboard_title'])}.yaml")
             files[rel] = dump_yaml(_clean_dashboard(config))
     return files
 
@@ -557,11 +541,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     assets_dir = Path(args.assets)
     wanted = set(args.dashboard or [])
     if not wanted and not args.all:
-        wanted = {
-            uuid
-            for uuid, rel in _existing_paths(assets_dir).items()
-            if rel.startswith("dashboards/")
-        }
+        wanted = {uuid for uuid, rel in _existing_paths(assets_dir).items() if rel.startswith("dashboards/")}
         if not wanted:
             raise CtlError("no dashboards in assets yet: pass --dashboard UUID or --all")
     with superset_app():
@@ -575,15 +555,12 @@ def cmd_export(args: argparse.Namespace) -> None:
             ids = [
                 d.id
                 for d in dashboards
-                if args.all or str(d.uuid) in wanted or d.slug in wanted
-                or d.dashboard_title in wanted
+                if args.all or str(d.uuid) in wanted or d.slug in wanted or d.dashboard_title in wanted
             ]
             if not ids:
                 raise CtlError("no matching dashboards in Superset")
             exported = {
-                name: content()
-                for name, content in ExportDashboardsCommand(ids).run()
-                if name != "metadata.yaml"
+                name: content() for name, content in ExportDashboardsCommand(ids).run() if name != "metadata.yaml"
             }
     files = clean_export(exported, assets_dir)
     out_dir = Path(args.out) if args.out else assets_dir
@@ -596,11 +573,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             written += 1
     # report repo files the export no longer produces (not deleted automatically)
     produced = set(files)
-    stale = [
-        rel
-        for rel, _ in iter_asset_files(out_dir)
-        if rel not in produced
-    ]
+    stale = [rel for rel, _ in iter_asset_files(out_dir) if rel not in produced]
     log(f"exported {len(files)} files to {out_dir} ({written} changed)")
     for rel in stale:
         log(f"not in this export (left as is): {rel}")
@@ -625,20 +598,29 @@ def cmd_serve(args: argparse.Namespace) -> None:
     else:
         argv = [
             str(gunicorn),
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", os.environ.get("SUPERSET_WORKERS") or "2",
-            "--worker-class", "gthread",
-            "--threads", os.environ.get("SUPERSET_THREADS") or "4",
-            "--timeout", "120",
-            "--graceful-timeout", "10",
-            "--limit-request-line", "0",
-            "--limit-request-field_size", "0",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("SUPERSET_WORKERS") or "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            os.environ.get("SUPERSET_THREADS") or "4",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "10",
+            "--limit-request-line",
+            "0",
+            "--limit-request-field_size",
+            "0",
             "superset.app:create_app()",
         ]
     log(f"serving Superset on http://127.0.0.1:{port} ({Path(argv[0]).name})")
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(argv[0], argv, os.environ.copy())
+    # exec, so the server keeps this pid and process group (stop it by group)
+    os.execve(argv[0], argv, os.environ.copy())  # noqa: S606 - fixed argv, no shell
 
 
 # -------------------------------------------------------------------------- main

@@ -389,6 +389,7 @@ class DemoCompany:
         self.cycle_ids = [f"cyc_{hashlib.sha1(c['name'].encode()).hexdigest()[:10]}" for c in cycles]
         for month in month_starts(START_ON, AS_OF):
             month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
+            self._transfers(month)
             # Review cycles whose submission window opens this month.
             for number, cycle in enumerate(cycles):
                 if month <= cycle["opens"] <= month_end:
@@ -401,7 +402,6 @@ class DemoCompany:
                     person.capability[cap] = min(5.0, person.capability[cap] + 0.01)
                 self._learning_month(person, month)
                 self._attrition(person, month, month_end)
-            self._transfers(month)
         return self
 
     def _promotions(self, effective: date) -> None:

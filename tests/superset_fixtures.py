@@ -129,6 +129,7 @@ def mart_rows() -> list[tuple]:
 def build_serving_warehouse(path: Path) -> Path:
     """Write the marts Superset reads, in contract shape, to a new DuckDB file."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
     con = duckdb.connect(str(path))
@@ -180,8 +181,7 @@ def build_serving_warehouse(path: Path) -> Path:
             """
         )
         con.executemany(
-            "insert into marts.mart_capability_gap values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into marts.mart_capability_gap values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             mart_rows(),
         )
         con.execute("checkpoint")

@@ -53,4 +53,12 @@ performance_assets = _make("lattice", lattice_source(), "raw_performance", "Revi
 framework_assets = _make("capability_framework", framework_source(), "raw_framework",
                          "The capability framework files L&D maintains.")
 
-INGESTION_ASSETS = [hris_assets, lms_assets, performance_assets, framework_assets]
+# dlt writes nested lists to child tables in the same load as their parent resource;
+# declaring them keeps lineage unbroken from the parent's load to the models that read them.
+CHILD_TABLES = [
+    AssetSpec(key=AssetKey(["raw_performance", "reviews__competency_ratings"]),
+              deps=[AssetKey(["raw_performance", "reviews"])], group_name="ingestion", kinds={"dlt", "duckdb"},
+              description="Competency ratings of each review: written by the `reviews` load (dlt child table)."),
+]
+
+INGESTION_ASSETS = [hris_assets, lms_assets, performance_assets, framework_assets, *CHILD_TABLES]

@@ -12,7 +12,7 @@ renamed as (
         {{ to_text('capability_id') }} as capability_id,
         {{ to_text('capability_name') }} as capability_name,
         {{ to_text('category') }} as category,
-        {{ to_text('description') }} as capability_description
+        {{ to_text(column_or_null('raw_framework', 'capabilities', 'description')) }} as capability_description
 
     from source
 

@@ -13,7 +13,7 @@ renamed as (
         {{ to_text('capability_id') }} as capability_id,
         {{ to_integer('required_level') }} as required_level,
         {{ to_date('effective_from') }} as effective_from,
-        {{ to_date('effective_to') }} as effective_to
+        {{ to_date(column_or_null('raw_framework', 'required_levels', 'effective_to')) }} as effective_to
 
     from source
 

@@ -16,13 +16,13 @@ renamed as (
         {{ to_text('display_name') }} as display_name,
         lower({{ to_text('work_email') }}) as work_email,
         {{ to_date('hire_date') }} as hire_date,
-        {{ to_date('termination_date') }} as termination_date,
+        {{ to_date(column_or_null('raw_hris', 'employees', 'termination_date')) }} as termination_date,
         {{ to_text('status') }} as employment_status,
         {{ to_text('job_title') }} as job_title,
         {{ to_text('department') }} as department_name,
         {{ to_text('division') }} as division_name,
         {{ to_text('location') }} as location_name,
-        {{ to_text('supervisor_e_id') }} as supervisor_bamboo_id,
+        {{ to_text(column_or_null('raw_hris', 'employees', 'supervisor_e_id')) }} as supervisor_bamboo_id,
         {{ to_utc_timestamp('last_changed') }} as last_changed_at
 
     from source

@@ -16,7 +16,7 @@ renamed as (
         {{ to_text('department') }} as department_name,
         {{ to_text('division') }} as division_name,
         {{ to_text('job_title') }} as job_title,
-        {{ to_text('reports_to') }} as reports_to_display_name
+        {{ to_text(column_or_null('raw_hris', 'job_info', 'reports_to')) }} as reports_to_display_name
 
     from source
 

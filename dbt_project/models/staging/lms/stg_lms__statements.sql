@@ -11,7 +11,7 @@ renamed as (
     select
         {{ to_text('id') }} as statement_id,
         {{ to_utc_timestamp('"timestamp"') }} as occurred_at,
-        {{ to_utc_timestamp('stored') }} as stored_at,
+        {{ to_utc_timestamp(column_or_null('raw_lms', 'statements', 'stored')) }} as stored_at,
         {{ to_text('verb_id') }} as verb_id,
         lower(regexp_replace({{ to_text('verb_id') }}, '^.*/', '')) as verb,
         {{ to_text('actor_account_name') }} as actor_account_name,

@@ -15,9 +15,9 @@ renamed as (
         {{ to_text('reviewee_id') }} as reviewee_user_id,
         {{ to_text('reviewer_id') }} as reviewer_user_id,
         lower({{ to_text('review_type') }}) as review_type,
-        {{ to_utc_timestamp('submitted_at') }} as submitted_at,
+        {{ to_utc_timestamp(column_or_null('raw_performance', 'reviews', 'submitted_at')) }} as submitted_at,
         {{ to_integer('rating') }} as rating,
-        {{ to_integer('calibrated_rating') }} as calibrated_rating
+        {{ to_integer(column_or_null('raw_performance', 'reviews', 'calibrated_rating')) }} as calibrated_rating
 
     from source
 
