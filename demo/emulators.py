@@ -106,8 +106,7 @@ class BambooHRHandler(VendorHandler):
         if not fields:
             return self._send(400, {"error": "fields is required"})
         rows = [{"id": e["id"], **{f: e.get(f) for f in fields}} for e in self.employees]
-        self._send(200, {"title": "Custom report", "fields": [{"id": f, "name": f} for f in fields],
-                         "employees": rows})
+        self._send(200, {"title": "Custom report", "fields": [{"id": f, "name": f} for f in fields], "employees": rows})
 
     def do_GET(self):
         route = self._route()
@@ -122,8 +121,11 @@ class BambooHRHandler(VendorHandler):
             since = datetime.fromisoformat(since_text.replace("Z", "+00:00"))
         except ValueError:
             return self._send(400, {"error": "since must be ISO 8601"})
-        changed = {emp_id: table for emp_id, table in self.job_info.items()
-                   if datetime.fromisoformat(table["lastChanged"]) > since}
+        changed = {
+            emp_id: table
+            for emp_id, table in self.job_info.items()
+            if datetime.fromisoformat(table["lastChanged"]) > since
+        }
         self._send(200, {"employees": changed})
 
 
@@ -157,10 +159,11 @@ class LatticeHandler(VendorHandler):
             if after not in positions:
                 return self._send(400, {"error": {"type": "invalid_request", "message": "Unknown cursor"}})
             start = positions[after] + 1
-        page = items[start:start + limit]
+        page = items[start : start + limit]
         has_more = start + limit < len(items)
-        self._send(200, {"object": "list", "data": page, "hasMore": has_more,
-                         "endingCursor": page[-1]["id"] if page else None})
+        self._send(
+            200, {"object": "list", "data": page, "hasMore": has_more, "endingCursor": page[-1]["id"] if page else None}
+        )
 
 
 def load_demo(folder: Path) -> dict:
@@ -171,20 +174,39 @@ def load_demo(folder: Path) -> dict:
     }
 
 
-def make_servers(data: dict, *, bamboohr_key: str, lattice_token: str, host: str = "127.0.0.1",
-                 bamboohr_port: int = 0, lattice_port: int = 0,
-                 faults: Faults | None = None) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer]:
+def make_servers(
+    data: dict,
+    *,
+    bamboohr_key: str,
+    lattice_token: str,
+    host: str = "127.0.0.1",
+    bamboohr_port: int = 0,
+    lattice_port: int = 0,
+    faults: Faults | None = None,
+) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer]:
     faults = faults or Faults()
-    bamboo = type("BambooHR", (BambooHRHandler,), {
-        "api_key": bamboohr_key, "employees": data["employees"], "job_info": data["job_info"], "faults": faults,
-    })
+    bamboo = type(
+        "BambooHR",
+        (BambooHRHandler,),
+        {
+            "api_key": bamboohr_key,
+            "employees": data["employees"],
+            "job_info": data["job_info"],
+            "faults": faults,
+        },
+    )
     collections = data["lattice"]
-    lattice = type("Lattice", (LatticeHandler,), {
-        "token": lattice_token, "collections": collections, "faults": faults,
-        "positions": {name: {item["id"]: i for i, item in enumerate(items)} for name, items in collections.items()},
-    })
-    return (ThreadingHTTPServer((host, bamboohr_port), bamboo),
-            ThreadingHTTPServer((host, lattice_port), lattice))
+    lattice = type(
+        "Lattice",
+        (LatticeHandler,),
+        {
+            "token": lattice_token,
+            "collections": collections,
+            "faults": faults,
+            "positions": {name: {item["id"]: i for i, item in enumerate(items)} for name, items in collections.items()},
+        },
+    )
+    return (ThreadingHTTPServer((host, bamboohr_port), bamboo), ThreadingHTTPServer((host, lattice_port), lattice))
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
@@ -202,9 +224,13 @@ def main() -> None:
     for name in ("BAMBOOHR_API_KEY", "LATTICE_API_TOKEN"):
         if not os.environ.get(name):
             parser.error(f"{name} must be set in the environment")
-    bamboo, lattice = make_servers(load_demo(args.data), bamboohr_key=os.environ["BAMBOOHR_API_KEY"],
-                                   lattice_token=os.environ["LATTICE_API_TOKEN"],
-                                   bamboohr_port=args.bamboohr_port, lattice_port=args.lattice_port)
+    bamboo, lattice = make_servers(
+        load_demo(args.data),
+        bamboohr_key=os.environ["BAMBOOHR_API_KEY"],
+        lattice_token=os.environ["LATTICE_API_TOKEN"],
+        bamboohr_port=args.bamboohr_port,
+        lattice_port=args.lattice_port,
+    )
     for server in (bamboo, lattice):
         serve_in_thread(server)
     print(f"BambooHR emulator on http://127.0.0.1:{bamboo.server_port}/api/gateway.php/northwind/v1", flush=True)

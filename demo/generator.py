@@ -18,7 +18,7 @@ import json
 import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -96,9 +96,7 @@ class Framework:
             by_family_level.setdefault((row["job_family"], int(row["job_level"])), pid)
         course_caps: dict[str, list[tuple[str, int]]] = {}
         for row in _read_csv(folder / "course_capabilities.csv"):
-            course_caps.setdefault(row["course_id"], []).append(
-                (row["capability_id"], int(row["target_level"]))
-            )
+            course_caps.setdefault(row["course_id"], []).append((row["capability_id"], int(row["target_level"])))
         return cls(
             capabilities=[c["capability_id"] for c in caps],
             capability_names={c["capability_id"]: c["capability_name"] for c in caps},
@@ -195,8 +193,9 @@ class DemoCompany:
         self.course_by_id = {c[0]: c for c in COURSES}
 
     # -- people -------------------------------------------------------------------------
-    def _new_person(self, department: int, level: int, hire_date: date, manager: int | None,
-                    profile_id: str | None = None) -> Person:
+    def _new_person(
+        self, department: int, level: int, hire_date: date, manager: int | None, profile_id: str | None = None
+    ) -> Person:
         family = DEPARTMENTS[department][2] if department >= 0 else "executive"
         profile = profile_id or self.framework.profile_by_family_level[(family, level)]
         first, last = self.fake.first_name(), self.fake.last_name()
@@ -235,18 +234,21 @@ class DemoCompany:
 
     def _record_job(self, person: Person, effective: date) -> None:
         division, department, _, _, location = (
-            DEPARTMENTS[person.department] if person.department >= 0
+            DEPARTMENTS[person.department]
+            if person.department >= 0
             else ("Corporate", "Executive Office", "executive", 0, "London")
         )
         manager = self.people[person.manager] if person.manager is not None else None
-        person.history.append({
-            "date": effective,
-            "department": department,
-            "division": division,
-            "location": location,
-            "job_title": self.framework.profiles[person.profile_id]["job_title"],
-            "manager": manager.index if manager else None,
-        })
+        person.history.append(
+            {
+                "date": effective,
+                "department": department,
+                "division": division,
+                "location": location,
+                "job_title": self.framework.profiles[person.profile_id]["job_title"],
+                "manager": manager.index if manager else None,
+            }
+        )
 
     def _past_hire_date(self) -> date:
         days = int(self.rng.integers(0, (START_ON - date(2014, 1, 1)).days))
@@ -257,8 +259,9 @@ class DemoCompany:
         directors = {}
         for division in dict.fromkeys(d[0] for d in DEPARTMENTS):
             first_dept = next(i for i, d in enumerate(DEPARTMENTS) if d[0] == division)
-            directors[division] = self._new_person(first_dept, 5, self._past_hire_date(), ceo.index,
-                                                   profile_id="exec_5")
+            directors[division] = self._new_person(
+                first_dept, 5, self._past_hire_date(), ceo.index, profile_id="exec_5"
+            )
         self.teams: dict[int, list[int]] = {}
         for dept_index, (division, _, _, share, _) in enumerate(DEPARTMENTS):
             headcount = max(TEAM_SIZE + 2, round(self.size * share))
@@ -282,16 +285,20 @@ class DemoCompany:
         if self.rng.random() >= probability:
             return
         gaps = self._gaps(person, month)
-        targeted = [c for c, caps in self.framework.course_capabilities.items()
-                    if any(cap == max(gaps, key=gaps.get) for cap, _ in caps)]
+        targeted = [
+            c
+            for c, caps in self.framework.course_capabilities.items()
+            if any(cap == max(gaps, key=gaps.get) for cap, _ in caps)
+        ]
         if targeted and self.rng.random() < 0.6:
             course_id = str(self.rng.choice(sorted(targeted)))
         else:
             course_id = COURSES[int(self.rng.integers(0, len(COURSES)))][0]
         self._take_course(person, course_id, month)
 
-    def _statement(self, person_email: str, course_id: str, verb: str, when: datetime,
-                   result: dict | None = None) -> dict:
+    def _statement(
+        self, person_email: str, course_id: str, verb: str, when: datetime, result: dict | None = None
+    ) -> dict:
         _, title, _, _ = self.course_by_id[course_id]
         key = f"{person_email}|{course_id}|{verb}|{when.isoformat()}"
         statement = {
@@ -301,8 +308,7 @@ class DemoCompany:
             "object": {
                 "objectType": "Activity",
                 "id": f"{LMS_HOME}/courses/{course_id}",
-                "definition": {"name": {"en-US": title},
-                               "type": "http://adlnet.gov/expapi/activities/course"},
+                "definition": {"name": {"en-US": title}, "type": "http://adlnet.gov/expapi/activities/course"},
             },
             "timestamp": when.isoformat(),
         }
@@ -312,8 +318,14 @@ class DemoCompany:
 
     def _take_course(self, person: Person, course_id: str, month: date) -> None:
         _, _, hours, graded = self.course_by_id[course_id]
-        start = datetime(month.year, month.month, int(self.rng.integers(1, 25)),
-                         int(self.rng.integers(8, 18)), int(self.rng.integers(0, 60)), tzinfo=timezone.utc)
+        start = datetime(
+            month.year,
+            month.month,
+            int(self.rng.integers(1, 25)),
+            int(self.rng.integers(8, 18)),
+            int(self.rng.integers(0, 60)),
+            tzinfo=UTC,
+        )
         if start.date() > AS_OF:
             return
         self.statements.append(self._statement(person.email, course_id, "attempted", start))
@@ -327,21 +339,27 @@ class DemoCompany:
         if graded:
             score = float(np.clip(self.rng.normal(0.72 + 0.1 * person.ability, 0.12), 0.2, 1.0))
             verb = "passed" if score >= 0.6 else "failed"
-            result = {"score": {"scaled": round(score, 2)}, "success": verb == "passed",
-                      "completion": True, "duration": duration}
+            result = {
+                "score": {"scaled": round(score, 2)},
+                "success": verb == "passed",
+                "completion": True,
+                "duration": duration,
+            }
             self.statements.append(self._statement(person.email, course_id, verb, finish, result))
             if verb == "failed":
                 return
-        self.statements.append(self._statement(person.email, course_id, "completed", finish,
-                                               {"completion": True, "duration": duration}))
+        self.statements.append(
+            self._statement(person.email, course_id, "completed", finish, {"completion": True, "duration": duration})
+        )
         for cap, target in self.framework.course_capabilities[course_id]:
             gain = self.course_effect[course_id]
-            person.capability[cap] = min(5.0, max(person.capability[cap],
-                                                  min(person.capability[cap] + gain, target + 0.5)))
+            person.capability[cap] = min(
+                5.0, max(person.capability[cap], min(person.capability[cap] + gain, target + 0.5))
+            )
         person.last_trained_on = finish.date()
 
     def _review_cycle(self, number: int, cycle: dict, cycle_id: str) -> None:
-        submitted_base = datetime.combine(cycle["opens"], datetime.min.time(), tzinfo=timezone.utc)
+        submitted_base = datetime.combine(cycle["opens"], datetime.min.time(), tzinfo=UTC)
         for person in self.people:
             if not person.active_on(cycle["end"]) or not person.active_on(cycle["opens"]):
                 continue
@@ -355,25 +373,42 @@ class DemoCompany:
                 bias = 0.45 if review_type == "self" else manager.leniency + drift
                 noise = 0.5 if review_type == "self" else 0.35
                 ratings = [
-                    {"competency": cap,
-                     "rating": int(np.clip(round(person.capability[cap] + bias + self.rng.normal(0, noise)), 1, 5))}
+                    {
+                        "competency": cap,
+                        "rating": int(np.clip(round(person.capability[cap] + bias + self.rng.normal(0, noise)), 1, 5)),
+                    }
                     for cap in sorted(required)
                 ]
                 overall = int(np.clip(round(3 + 0.9 * mean_gap + bias + self.rng.normal(0, 0.45)), 1, 5))
-                when = submitted_base + timedelta(days=int(self.rng.integers(0, 20)),
-                                                  minutes=int(self.rng.integers(0, 600)))
+                when = submitted_base + timedelta(
+                    days=int(self.rng.integers(0, 20)), minutes=int(self.rng.integers(0, 600))
+                )
                 calibrated = None
                 if review_type == "downward":
                     calibrated = int(np.clip(round(overall - 0.5 * manager.leniency), 1, 5))
                     person.last_overall = overall
-                self.reviews.append({
-                    "cycle_id": cycle_id, "reviewee": person.index, "reviewer": reviewer.index,
-                    "review_type": review_type, "submitted_at": when, "rating": overall,
-                    "calibrated_rating": calibrated, "competency_ratings": ratings,
-                })
+                self.reviews.append(
+                    {
+                        "cycle_id": cycle_id,
+                        "reviewee": person.index,
+                        "reviewer": reviewer.index,
+                        "review_type": review_type,
+                        "submitted_at": when,
+                        "rating": overall,
+                        "calibrated_rating": calibrated,
+                        "competency_ratings": ratings,
+                    }
+                )
 
-    def _move(self, person: Person, effective: date, *, profile_id: str | None = None,
-              department: int | None = None, manager: int | None = None) -> None:
+    def _move(
+        self,
+        person: Person,
+        effective: date,
+        *,
+        profile_id: str | None = None,
+        department: int | None = None,
+        manager: int | None = None,
+    ) -> None:
         if profile_id:
             person.profile_id = profile_id
             person.level_since = effective
@@ -386,7 +421,9 @@ class DemoCompany:
     def generate(self) -> DemoCompany:
         self._build_initial_org()
         cycles = review_cycles()
-        self.cycle_ids = [f"cyc_{hashlib.sha1(c['name'].encode()).hexdigest()[:10]}" for c in cycles]
+        self.cycle_ids = [
+            f"cyc_{hashlib.sha1(c['name'].encode(), usedforsecurity=False).hexdigest()[:10]}" for c in cycles
+        ]
         for month in month_starts(START_ON, AS_OF):
             month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
             self._transfers(month)
@@ -409,8 +446,13 @@ class DemoCompany:
             return
         for person in self.people:
             level = int(self.framework.profiles[person.profile_id]["job_level"])
-            if (not person.active_on(effective) or level >= 3 or person.last_overall is None
-                    or person.last_overall < 4 or (effective - person.level_since).days < 365):
+            if (
+                not person.active_on(effective)
+                or level >= 3
+                or person.last_overall is None
+                or person.last_overall < 4
+                or (effective - person.level_since).days < 365
+            ):
                 continue
             if self.rng.random() < 0.35:
                 family = self.framework.profiles[person.profile_id]["job_family"]
@@ -454,28 +496,30 @@ class DemoCompany:
         for p in self.people:
             job = p.history[-1]
             manager = self.people[p.manager] if p.manager is not None else None
-            rows.append({
-                "id": p.bamboo_id,
-                "employeeNumber": p.employee_number,
-                "firstName": p.first_name,
-                "lastName": p.last_name,
-                "displayName": p.display_name,
-                "workEmail": p.email,
-                "hireDate": p.hire_date.isoformat(),
-                "terminationDate": p.termination_date.isoformat() if p.termination_date else None,
-                "status": "Inactive" if p.termination_date else "Active",
-                "jobTitle": job["job_title"],
-                "department": job["department"],
-                "division": job["division"],
-                "location": job["location"],
-                "supervisorEId": manager.bamboo_id if manager else None,
-                "lastChanged": self._last_changed(p),
-            })
+            rows.append(
+                {
+                    "id": p.bamboo_id,
+                    "employeeNumber": p.employee_number,
+                    "firstName": p.first_name,
+                    "lastName": p.last_name,
+                    "displayName": p.display_name,
+                    "workEmail": p.email,
+                    "hireDate": p.hire_date.isoformat(),
+                    "terminationDate": p.termination_date.isoformat() if p.termination_date else None,
+                    "status": "Inactive" if p.termination_date else "Active",
+                    "jobTitle": job["job_title"],
+                    "department": job["department"],
+                    "division": job["division"],
+                    "location": job["location"],
+                    "supervisorEId": manager.bamboo_id if manager else None,
+                    "lastChanged": self._last_changed(p),
+                }
+            )
         return rows
 
     def _last_changed(self, p: Person) -> str:
         latest = max([h["date"] for h in p.history] + [p.termination_date or date.min])
-        return datetime.combine(latest, datetime.min.time(), tzinfo=timezone.utc).replace(hour=9).isoformat()
+        return datetime.combine(latest, datetime.min.time(), tzinfo=UTC).replace(hour=9).isoformat()
 
     def bamboohr_job_info(self) -> dict[str, dict]:
         """`employees/changed/tables/jobInfo` shape: rows per employee plus lastChanged."""
@@ -484,22 +528,26 @@ class DemoCompany:
             rows = []
             for n, h in enumerate(p.history, start=1):
                 manager = self.people[h["manager"]] if h["manager"] is not None else None
-                rows.append({
-                    "id": str(n),
-                    "employeeId": p.bamboo_id,
-                    "date": h["date"].isoformat(),
-                    "location": h["location"],
-                    "department": h["department"],
-                    "division": h["division"],
-                    "jobTitle": h["job_title"],
-                    "reportsTo": manager.display_name if manager else None,
-                })
+                rows.append(
+                    {
+                        "id": str(n),
+                        "employeeId": p.bamboo_id,
+                        "date": h["date"].isoformat(),
+                        "location": h["location"],
+                        "department": h["department"],
+                        "division": h["division"],
+                        "jobTitle": h["job_title"],
+                        "reportsTo": manager.display_name if manager else None,
+                    }
+                )
             out[p.bamboo_id] = {"lastChanged": self._last_changed(p), "rows": rows}
         return out
 
     def lattice(self) -> dict[str, list[dict]]:
         def lattice_id(prefix: str, *parts) -> str:
-            return f"{prefix}_{hashlib.sha1('|'.join(map(str, parts)).encode()).hexdigest()[:16]}"
+            return (
+                f"{prefix}_{hashlib.sha1('|'.join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()[:16]}"
+            )
 
         users = []
         for p in self.people:
@@ -507,37 +555,52 @@ class DemoCompany:
                 continue
             # Some customers set the HRIS id in Lattice, most do not; emails differ in case.
             email = p.email if p.index % 3 else p.email.replace(p.first_name.lower(), p.first_name, 1)
-            users.append({
-                "id": lattice_id("usr", p.employee_number),
-                "name": f"{p.first_name} {p.last_name}",
-                "email": email,
-                "title": self.framework.profiles[p.profile_id]["job_title"],
-                "managerId": lattice_id("usr", self.people[p.manager].employee_number) if p.manager is not None else None,
-                "externalUserId": p.employee_number if p.index % 4 == 0 else None,
-                "status": "DEACTIVATED" if p.termination_date else "ACTIVE",
-            })
-        competencies = [{"id": lattice_id("cmp", cap), "name": name}
-                        for cap, name in self.framework.capability_names.items()]
+            users.append(
+                {
+                    "id": lattice_id("usr", p.employee_number),
+                    "name": f"{p.first_name} {p.last_name}",
+                    "email": email,
+                    "title": self.framework.profiles[p.profile_id]["job_title"],
+                    "managerId": lattice_id("usr", self.people[p.manager].employee_number)
+                    if p.manager is not None
+                    else None,
+                    "externalUserId": p.employee_number if p.index % 4 == 0 else None,
+                    "status": "DEACTIVATED" if p.termination_date else "ACTIVE",
+                }
+            )
+        competencies = [
+            {"id": lattice_id("cmp", cap), "name": name} for cap, name in self.framework.capability_names.items()
+        ]
         competency_id = {cap: lattice_id("cmp", cap) for cap in self.framework.capability_names}
-        cycles = [{
-            "id": cid, "name": c["name"], "startDate": c["start"].isoformat(),
-            "endDate": c["end"].isoformat(), "state": "COMPLETED",
-        } for cid, c in zip(self.cycle_ids, review_cycles())]
+        cycles = [
+            {
+                "id": cid,
+                "name": c["name"],
+                "startDate": c["start"].isoformat(),
+                "endDate": c["end"].isoformat(),
+                "state": "COMPLETED",
+            }
+            for cid, c in zip(self.cycle_ids, review_cycles(), strict=True)
+        ]
         reviews = []
         for r in self.reviews:
             reviewee, reviewer = self.people[r["reviewee"]], self.people[r["reviewer"]]
-            reviews.append({
-                "id": lattice_id("rvw", r["cycle_id"], reviewee.employee_number, r["review_type"]),
-                "reviewCycleId": r["cycle_id"],
-                "revieweeId": lattice_id("usr", reviewee.employee_number),
-                "reviewerId": lattice_id("usr", reviewer.employee_number),
-                "reviewType": r["review_type"],
-                "submittedAt": r["submitted_at"].isoformat(),
-                "rating": r["rating"],
-                "calibratedRating": r["calibrated_rating"],
-                "competencyRatings": [{"competencyId": competency_id[c["competency"]], "rating": c["rating"]}
-                                      for c in r["competency_ratings"]],
-            })
+            reviews.append(
+                {
+                    "id": lattice_id("rvw", r["cycle_id"], reviewee.employee_number, r["review_type"]),
+                    "reviewCycleId": r["cycle_id"],
+                    "revieweeId": lattice_id("usr", reviewee.employee_number),
+                    "reviewerId": lattice_id("usr", reviewer.employee_number),
+                    "reviewType": r["review_type"],
+                    "submittedAt": r["submitted_at"].isoformat(),
+                    "rating": r["rating"],
+                    "calibratedRating": r["calibrated_rating"],
+                    "competencyRatings": [
+                        {"competencyId": competency_id[c["competency"]], "rating": c["rating"]}
+                        for c in r["competency_ratings"]
+                    ],
+                }
+            )
         # A realistic handful of bad records: ratings typed off the 1-5 scale.
         for k, review in enumerate(reviews[:: max(1, len(reviews) // 3)][:3]):
             review["rating"] = (0, 7, 9)[k]
@@ -548,23 +611,36 @@ class DemoCompany:
         # Contractors use the LMS too; the HRIS does not know them (kept visible as unmatched).
         for k in range(max(1, len(statements) // 500)):
             month = month_starts(START_ON, AS_OF)[k % 30]
-            when = datetime(month.year, month.month, 15, 10, k % 60, tzinfo=timezone.utc)
-            statements.append(self._statement(f"contractor{k}@partner-agency.example", "CRS-008",
-                                              "completed", when, {"completion": True, "duration": "PT2H"}))
+            when = datetime(month.year, month.month, 15, 10, k % 60, tzinfo=UTC)
+            statements.append(
+                self._statement(
+                    f"contractor{k}@partner-agency.example",
+                    "CRS-008",
+                    "completed",
+                    when,
+                    {"completion": True, "duration": "PT2H"},
+                )
+            )
         return sorted(statements, key=lambda s: (s["timestamp"], s["id"]))
 
     def truth(self) -> dict[str, list[dict]]:
         effects = []
         for course_id, caps in sorted(self.framework.course_capabilities.items()):
             for cap, target in caps:
-                effects.append({"course_id": course_id, "capability_id": cap,
-                                "true_effect_levels": self.course_effect[course_id],
-                                "target_level": target})
-        leniency = [{"employee_id": p.employee_number, "leniency": round(p.leniency, 4)}
-                    for p in self.people]
-        params = [{"parameter": "rating_drift_per_cycle", "value": RATING_DRIFT_PER_CYCLE},
-                  {"parameter": "seed", "value": self.seed},
-                  {"parameter": "employees", "value": self.size}]
+                effects.append(
+                    {
+                        "course_id": course_id,
+                        "capability_id": cap,
+                        "true_effect_levels": self.course_effect[course_id],
+                        "target_level": target,
+                    }
+                )
+        leniency = [{"employee_id": p.employee_number, "leniency": round(p.leniency, 4)} for p in self.people]
+        params = [
+            {"parameter": "rating_drift_per_cycle", "value": RATING_DRIFT_PER_CYCLE},
+            {"parameter": "seed", "value": self.seed},
+            {"parameter": "employees", "value": self.size},
+        ]
         return {"course_effects": effects, "manager_leniency": leniency, "parameters": params}
 
     def write(self, folder: Path) -> dict:

@@ -43,13 +43,15 @@ class RalphServer:
 
     def _env(self) -> dict:
         env = dict(os.environ)
-        env.update({
-            "RALPH_APP_DIR": str(self.home / "app"),
-            "RALPH_AUTH_FILE": str(self.home / "auth.json"),
-            "RALPH_RUNSERVER_BACKEND": "fs",
-            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.store),
-            "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": os.environ.get("LRS_MAX_PAGE_SIZE", "1000"),
-        })
+        env.update(
+            {
+                "RALPH_APP_DIR": str(self.home / "app"),
+                "RALPH_AUTH_FILE": str(self.home / "auth.json"),
+                "RALPH_RUNSERVER_BACKEND": "fs",
+                "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.store),
+                "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": os.environ.get("LRS_MAX_PAGE_SIZE", "1000"),
+            }
+        )
         return env
 
     def write_credentials(self) -> None:
@@ -58,9 +60,22 @@ class RalphServer:
         auth = self.home / "auth.json"
         auth.unlink(missing_ok=True)
         subprocess.run(
-            [str(LRS_VENV / "bin" / "ralph"), "auth", "-u", self.username, "-p", self.password,
-             "-s", "all", "-M", "mailto:lrs-service@northwind-demo.example", "-w"],
-            env=self._env(), check=True, capture_output=True,
+            [
+                str(LRS_VENV / "bin" / "ralph"),
+                "auth",
+                "-u",
+                self.username,
+                "-p",
+                self.password,
+                "-s",
+                "all",
+                "-M",
+                "mailto:lrs-service@northwind-demo.example",
+                "-w",
+            ],
+            env=self._env(),
+            check=True,
+            capture_output=True,
         )
 
     def start(self, timeout: float = 60.0) -> RalphServer:
@@ -68,9 +83,20 @@ class RalphServer:
         self.write_credentials()
         log = (self.home / "ralph.log").open("ab")
         self.process = subprocess.Popen(
-            [str(LRS_VENV / "bin" / "uvicorn"), "ralph.api:app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(LRS_VENV / "bin" / "uvicorn"),
+                "ralph.api:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -106,8 +132,13 @@ class RalphServer:
     def fill(self, statements_file: Path, fingerprint: str) -> int:
         """POST every statement in one request; returns how many the LRS stored."""
         statements = [json.loads(line) for line in statements_file.read_text().splitlines() if line.strip()]
-        response = requests.post(f"{self.url}/xAPI/statements", json=statements, headers=XAPI_HEADERS,
-                                 auth=(self.username, self.password), timeout=600)
+        response = requests.post(
+            f"{self.url}/xAPI/statements",
+            json=statements,
+            headers=XAPI_HEADERS,
+            auth=(self.username, self.password),
+            timeout=600,
+        )
         if response.status_code != 200:
             raise RuntimeError(f"LRS refused the bulk import: HTTP {response.status_code} {response.text[:200]}")
         stored = len(response.json())

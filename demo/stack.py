@@ -80,8 +80,10 @@ def ensure_demo_data(cfg: dict) -> dict:
     manifest = DemoCompany(cfg["employees"], cfg["seed"]).generate().write(folder)
     manifest["fingerprint"] = wanted
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    log(f"generated {manifest['people']} people, {manifest['statements']} statements, "
-        f"{manifest['reviews']} reviews in {time.monotonic() - started:.1f}s")
+    log(
+        f"generated {manifest['people']} people, {manifest['statements']} statements, "
+        f"{manifest['reviews']} reviews in {time.monotonic() - started:.1f}s"
+    )
     return manifest
 
 
@@ -90,7 +92,7 @@ def local_secrets(cfg: dict) -> dict:
     path = cfg["data_dir"] / CREDENTIALS_FILE_NAME
     stored = json.loads(path.read_text()) if path.exists() else {}
     changed = False
-    for key in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD", "SUPERSET_DEMO_PASSWORD"):
+    for key in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD"):
         if not stored.get(key):
             stored[key] = secrets.token_urlsafe(32 if key == "SUPERSET_SECRET_KEY" else 12)
             changed = True
@@ -148,10 +150,22 @@ def source_systems(cfg: dict, manifest: dict):
         "LRS_PASSWORD": secrets.token_urlsafe(18),
     }
     emulators = subprocess.Popen(
-        [sys.executable, "-m", "demo.emulators", "--data", str(cfg["demo_dir"]),
-         "--bamboohr-port", str(cfg["bamboohr_port"]), "--lattice-port", str(cfg["lattice_port"])],
-        cwd=ROOT, env={**os.environ, **run_env}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "demo.emulators",
+            "--data",
+            str(cfg["demo_dir"]),
+            "--bamboohr-port",
+            str(cfg["bamboohr_port"]),
+            "--lattice-port",
+            str(cfg["lattice_port"]),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **run_env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     ralph = RalphServer(cfg["data_dir"] / "lrs", cfg["lrs_port"], run_env["LRS_USERNAME"], run_env["LRS_PASSWORD"])
     try:
@@ -164,11 +178,13 @@ def source_systems(cfg: dict, manifest: dict):
         if not ralph.is_filled_with(manifest["fingerprint"]):
             stored = ralph.fill(cfg["demo_dir"] / "xapi_statements.jsonl", manifest["fingerprint"])
             log(f"LRS filled with {stored} xAPI statements")
-        run_env.update({
-            "BAMBOOHR_BASE_URL": f"http://127.0.0.1:{cfg['bamboohr_port']}/api/gateway.php/northwind/v1",
-            "LATTICE_BASE_URL": f"http://127.0.0.1:{cfg['lattice_port']}/v1",
-            "LRS_URL": ralph.url,
-        })
+        run_env.update(
+            {
+                "BAMBOOHR_BASE_URL": f"http://127.0.0.1:{cfg['bamboohr_port']}/api/gateway.php/northwind/v1",
+                "LATTICE_BASE_URL": f"http://127.0.0.1:{cfg['lattice_port']}/v1",
+                "LRS_URL": ralph.url,
+            }
+        )
         yield run_env
     finally:
         ralph.stop()
@@ -192,7 +208,9 @@ def pipeline_env(cfg: dict, run_env: dict, local: dict) -> dict:
     if not dagster_yaml.exists():
         dagster_yaml.write_text("telemetry:\n  enabled: false\n")
     return {
-        **os.environ, **run_env, **local,
+        **os.environ,
+        **run_env,
+        **local,
         "WAREHOUSE_PATH": str(cfg["warehouse"]),
         "SERVING_WAREHOUSE_PATH": str(cfg["serving"]),
         "SUPERSET_HOME": str(cfg["superset_home"]),
@@ -215,10 +233,24 @@ def build(cfg: dict, run_env: dict, local: dict) -> dict:
     env = pipeline_env(cfg, run_env, local)
     run_step("superset metadata (init)", [str(SUPERSET_PYTHON), "dashboards/superset_ctl.py", "init"], env)
     write_truth(cfg)
-    run_step("dbt parse", [str(PIPELINE_BIN / "dbt"), "parse", "--quiet", "--project-dir", "dbt_project",
-                           "--profiles-dir", "dbt_project"], env)
-    run_step("dagster job warehouse_job", [str(PIPELINE_BIN / "dagster"), "job", "execute",
-                                           "-m", "orchestration.definitions", "-j", "warehouse_job"], env)
+    run_step(
+        "dbt parse",
+        [
+            str(PIPELINE_BIN / "dbt"),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            "dbt_project",
+            "--profiles-dir",
+            "dbt_project",
+        ],
+        env,
+    )
+    run_step(
+        "dagster job warehouse_job",
+        [str(PIPELINE_BIN / "dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "warehouse_job"],
+        env,
+    )
     return env
 
 
@@ -236,23 +268,43 @@ def serve(cfg: dict, env: dict, local: dict) -> None:
             if not port_free(cfg[name]):
                 raise RuntimeError(f"port {cfg[name]} ({name}) is in use")
         dagster = subprocess.Popen(
-            [str(PIPELINE_BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1",
-             "-p", str(cfg["dagster_port"])], cwd=ROOT, env=env, start_new_session=True,
-            stdout=(cfg["data_dir"] / "dagster.log").open("ab"), stderr=subprocess.STDOUT)
+            [
+                str(PIPELINE_BIN / "dagster"),
+                "dev",
+                "-w",
+                "workspace.yaml",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(cfg["dagster_port"]),
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=(cfg["data_dir"] / "dagster.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         processes.append(("Dagster", dagster))
         superset = subprocess.Popen(
-            [str(SUPERSET_PYTHON), "dashboards/superset_ctl.py", "serve"], cwd=ROOT,
-            env={**env, "SUPERSET_PORT": str(cfg["superset_port"])}, start_new_session=True,
-            stdout=(cfg["data_dir"] / "superset.log").open("ab"), stderr=subprocess.STDOUT)
+            [str(SUPERSET_PYTHON), "dashboards/superset_ctl.py", "serve"],
+            cwd=ROOT,
+            env={**env, "SUPERSET_PORT": str(cfg["superset_port"])},
+            start_new_session=True,
+            stdout=(cfg["data_dir"] / "superset.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         processes.append(("Superset", superset))
         wait_for_http(f"http://127.0.0.1:{cfg['superset_port']}/health", 240, superset)
         wait_for_http(f"http://127.0.0.1:{cfg['dagster_port']}/server_info", 240, dagster)
-        print(f"""
-  Dagster UI  http://127.0.0.1:{cfg['dagster_port']}   (asset graph: /asset-groups)
-  Superset    http://127.0.0.1:{cfg['superset_port']}   user {local['SUPERSET_ADMIN_USER']} / password {local['SUPERSET_ADMIN_PASSWORD']}
-              demo_manager / {local['SUPERSET_DEMO_PASSWORD']}
-  Logs in {cfg['data_dir']}; press Ctrl-C to stop everything.
-""", flush=True)
+        admin = f"user {local['SUPERSET_ADMIN_USER']} / password {local['SUPERSET_ADMIN_PASSWORD']}"
+        print(
+            f"""
+  Dagster UI  http://127.0.0.1:{cfg["dagster_port"]}   (asset graph: /asset-groups)
+  Superset    http://127.0.0.1:{cfg["superset_port"]}   {admin}
+  Logs in {cfg["data_dir"]}; press Ctrl-C to stop everything.
+""",
+            flush=True,
+        )
         stop = {"now": False}
         signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
         while not stop["now"]:

@@ -35,6 +35,7 @@ def raise_for_source(source: str, response: requests.Response) -> None:
         return
     path = response.request.path_url.split("?", 1)[0] if response.request is not None else ""
     if status in (401, 403):
-        raise SourceAuthError(f"{source}: authentication failed (HTTP {status}) on {path}; check the credentials",
-                              response=response)
+        raise SourceAuthError(
+            f"{source}: authentication failed (HTTP {status}) on {path}; check the credentials", response=response
+        )
     raise SourceHTTPError(f"{source}: HTTP {status} on {path}", response=response)

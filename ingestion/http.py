@@ -27,8 +27,9 @@ def source_hooks(source: str) -> dict[str, list]:
 class HasMoreCursorPaginator(JSONResponseCursorPaginator):
     """Cursor paging that stops on `hasMore: false` (Lattice: `endingCursor` + `hasMore`)."""
 
-    def __init__(self, cursor_path: str = "endingCursor", cursor_param: str = "startingAfter",
-                 has_more_key: str = "hasMore") -> None:
+    def __init__(
+        self, cursor_path: str = "endingCursor", cursor_param: str = "startingAfter", has_more_key: str = "hasMore"
+    ) -> None:
         super().__init__(cursor_path=cursor_path, cursor_param=cursor_param)
         self.has_more_key = has_more_key
 

@@ -39,8 +39,9 @@ class VendorStack:
         self.key = secrets.token_urlsafe(16)
         self.token = secrets.token_urlsafe(16)
         self.faults = Faults()
-        self.bamboo, self.lattice = make_servers(load_demo(demo_dir), bamboohr_key=self.key,
-                                                 lattice_token=self.token, faults=self.faults)
+        self.bamboo, self.lattice = make_servers(
+            load_demo(demo_dir), bamboohr_key=self.key, lattice_token=self.token, faults=self.faults
+        )
         for server in (self.bamboo, self.lattice):
             serve_in_thread(server)
 

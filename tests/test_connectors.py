@@ -22,8 +22,12 @@ from ingestion.lrs.source import statement_problem
 
 
 def run(source, dataset: str, tmp_path: Path, name: str = "test"):
-    pipeline = dlt.pipeline(pipeline_name=f"{name}_{dataset}", destination=dlt.destinations.duckdb(str(tmp_path / "wh.duckdb")),
-                            dataset_name=dataset, pipelines_dir=str(tmp_path / "pipelines"))
+    pipeline = dlt.pipeline(
+        pipeline_name=f"{name}_{dataset}",
+        destination=dlt.destinations.duckdb(str(tmp_path / "wh.duckdb")),
+        dataset_name=dataset,
+        pipelines_dir=str(tmp_path / "pipelines"),
+    )
     return pipeline.run(source)
 
 
@@ -44,7 +48,11 @@ def test_bamboohr_loads_people_and_history_idempotently(vendors, small_company: 
     people, history = len(small_company.people), sum(len(p.history) for p in small_company.people)
     assert count(tmp_path, "select count(*) from raw_hris.employees") == people
     assert count(tmp_path, "select count(*) from raw_hris.job_info") == history
-    ceo = count(tmp_path, "select count(*) from raw_hris.employees where supervisor_e_id is null and job_title = 'Chief Executive Officer'")
+    ceo = count(
+        tmp_path,
+        "select count(*) from raw_hris.employees"
+        " where supervisor_e_id is null and job_title = 'Chief Executive Officer'",
+    )
     assert ceo == 1
     run(source(), "raw_hris", tmp_path)  # incremental: nothing changed since lastChanged
     assert count(tmp_path, "select count(*) from raw_hris.employees") == people
@@ -73,19 +81,25 @@ def test_missing_setting_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
 def test_lattice_pages_retries_and_quarantines(vendors, small_company: DemoCompany, tmp_path: Path) -> None:
     received = small_company.lattice()["reviews"]
     vendors.faults.every, vendors.faults.status, vendors.faults.retry_after = 7, 429, 1
-    run(lattice_source(base_url=vendors.lattice_url, api_token=vendors.token, page_size=50), "raw_performance", tmp_path)
+    run(
+        lattice_source(base_url=vendors.lattice_url, api_token=vendors.token, page_size=50), "raw_performance", tmp_path
+    )
     assert vendors.faults._count > 7, "faults were injected"
     loaded = count(tmp_path, "select count(*) from raw_performance.reviews")
     quarantined = count(tmp_path, "select count(*) from raw_performance.quarantine where resource = 'reviews'")
     assert quarantined == 3
     assert loaded + quarantined == len(received)
-    reasons = count(tmp_path, "select count(*) from raw_performance.quarantine where reason like 'rating % off the 1-5 scale'")
+    reasons = count(
+        tmp_path, "select count(*) from raw_performance.quarantine where reason like 'rating % off the 1-5 scale'"
+    )
     assert reasons == 3
     ratings = sum(len(r["competencyRatings"]) for r in received if 1 <= r["rating"] <= 5)
     assert count(tmp_path, "select count(*) from raw_performance.reviews__competency_ratings") == ratings
     # 5xx with backoff, then a clean re-run: nothing duplicated anywhere.
     vendors.faults.every, vendors.faults.status = 9, 503
-    run(lattice_source(base_url=vendors.lattice_url, api_token=vendors.token, page_size=50), "raw_performance", tmp_path)
+    run(
+        lattice_source(base_url=vendors.lattice_url, api_token=vendors.token, page_size=50), "raw_performance", tmp_path
+    )
     assert count(tmp_path, "select count(*) from raw_performance.reviews") == loaded
     assert count(tmp_path, "select count(*) from raw_performance.quarantine") == quarantined
     assert count(tmp_path, "select count(*) from raw_performance.reviews__competency_ratings") == ratings
@@ -94,15 +108,19 @@ def test_lattice_pages_retries_and_quarantines(vendors, small_company: DemoCompa
 
 def test_lrs_follows_more_links_and_reruns_without_duplicates(ralph, demo_dir: Path, tmp_path: Path) -> None:
     lines = (demo_dir / "xapi_statements.jsonl").read_text().splitlines()
-    source = lambda: lrs_source(base_url=ralph.url, username=ralph.username, password=ralph.password,  # noqa: E731
-                                page_size=97)
+
+    def source():
+        return lrs_source(base_url=ralph.url, username=ralph.username, password=ralph.password, page_size=97)
+
     run(source(), "raw_lms", tmp_path)
     assert count(tmp_path, "select count(*) from raw_lms.statements") == len(lines)
     first = json.loads(lines[0])
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
         verb, actor, score = con.execute(
             "select verb_id, actor_account_name, json_extract_string(statement, '$.object.id') "
-            "from raw_lms.statements where id = ?", [first["id"]]).fetchone()
+            "from raw_lms.statements where id = ?",
+            [first["id"]],
+        ).fetchone()
     assert (verb, actor, score) == (first["verb"]["id"], first["actor"]["account"]["name"], first["object"]["id"])
     run(source(), "raw_lms", tmp_path)  # lookback re-reads the last window; the merge absorbs it
     assert count(tmp_path, "select count(*) from raw_lms.statements") == len(lines)
@@ -127,13 +145,26 @@ def test_xapi_more_paginator_stops_on_empty_string() -> None:
     assert paginator.has_next_page
 
 
-@pytest.mark.parametrize(("statement", "reason"), [
-    ({"actor": {}, "verb": {"id": "v"}, "object": {"id": "o"}, "timestamp": "2024-01-01T00:00:00Z"}, "missing id"),
-    ({"id": "1", "actor": {"mbox": "m"}, "verb": {"display": {}}, "object": {"id": "o"},
-      "timestamp": "2024-01-01T00:00:00Z"}, "verb without id"),
-    ({"id": "1", "actor": {"mbox": "m"}, "verb": {"id": "v"}, "object": {"id": "o"}, "timestamp": "yesterday"},
-     "timestamp is not ISO 8601"),
-])
+@pytest.mark.parametrize(
+    ("statement", "reason"),
+    [
+        ({"actor": {}, "verb": {"id": "v"}, "object": {"id": "o"}, "timestamp": "2024-01-01T00:00:00Z"}, "missing id"),
+        (
+            {
+                "id": "1",
+                "actor": {"mbox": "m"},
+                "verb": {"display": {}},
+                "object": {"id": "o"},
+                "timestamp": "2024-01-01T00:00:00Z",
+            },
+            "verb without id",
+        ),
+        (
+            {"id": "1", "actor": {"mbox": "m"}, "verb": {"id": "v"}, "object": {"id": "o"}, "timestamp": "yesterday"},
+            "timestamp is not ISO 8601",
+        ),
+    ],
+)
 def test_statement_rules(statement: dict, reason: str) -> None:
     assert reason in statement_problem(statement)
 
@@ -147,7 +178,8 @@ def test_framework_files_load_and_bad_rows_are_quarantined(tmp_path: Path) -> No
     (folder / "required_levels.csv").write_text(
         "job_profile_id,capability_id,required_level,effective_from,effective_to\n"
         "swe_1,communication,2,2023-01-01,\n"
-        "swe_1,,3,2023-01-01,\n")
+        "swe_1,,3,2023-01-01,\n"
+    )
     run(framework_source(folder=str(folder)), "raw_framework", tmp_path)
     assert count(tmp_path, "select count(*) from raw_framework.required_levels") == 1
     assert count(tmp_path, "select count(*) from raw_framework.quarantine where reason = 'missing capability_id'") == 1

@@ -30,25 +30,40 @@ def test_every_raw_table_the_models_read_is_loaded_by_a_connector(graph) -> None
     assert all(key.path[0].startswith("raw_") for key in raw_inputs)
     # A dlt child table is written by its parent resource's load: it counts as loaded when
     # that parent is a materializable ingestion asset.
-    loaded = {key for key in raw_inputs if key in materializable
-              or any(parent in materializable for parent in graph.get(key).parent_keys)}
+    loaded = {
+        key
+        for key in raw_inputs
+        if key in materializable or any(parent in materializable for parent in graph.get(key).parent_keys)
+    }
     missing = raw_inputs - loaded
     assert not missing, f"dbt sources with no ingestion asset: {sorted(k.to_user_string() for k in missing)}"
 
 
 def test_lineage_runs_from_sources_to_the_dashboard(graph) -> None:
     upstream = _upstream(graph, AssetKey(["superset", "dashboards"]))
-    for key in (["serving", "warehouse"], ["marts", "mart_capability_gap"], ["marts", "dim_employee"],
-                ["marts", "fct_learning_activity"], ["marts", "fct_review"], ["raw_hris", "employees"],
-                ["raw_hris", "job_info"], ["raw_lms", "statements"], ["raw_performance", "reviews"],
-                ["raw_framework", "required_levels"]):
+    for key in (
+        ["serving", "warehouse"],
+        ["marts", "mart_capability_gap"],
+        ["marts", "dim_employee"],
+        ["marts", "fct_learning_activity"],
+        ["marts", "fct_review"],
+        ["raw_hris", "employees"],
+        ["raw_hris", "job_info"],
+        ["raw_lms", "statements"],
+        ["raw_performance", "reviews"],
+        ["raw_framework", "required_levels"],
+    ):
         assert AssetKey(key) in upstream, key
 
 
 def test_quality_checks_guard_raw_tables_and_marts(graph) -> None:
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    for expected in [("raw_hris/employees", "gx_employees"), ("raw_performance/reviews", "gx_reviews"),
-                     ("marts/mart_capability_gap", "gx_mart_capability_gap"), ("marts/dim_employee", "gx_dim_employee")]:
+    for expected in [
+        ("raw_hris/employees", "gx_employees"),
+        ("raw_performance/reviews", "gx_reviews"),
+        ("marts/mart_capability_gap", "gx_mart_capability_gap"),
+        ("marts/dim_employee", "gx_dim_employee"),
+    ]:
         assert expected in checks
     dbt_tests = [c for c in checks if c[0].startswith("marts/") and not c[1].startswith("gx_")]
     assert len(dbt_tests) >= 20, "dbt tests appear as asset checks"

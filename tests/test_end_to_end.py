@@ -19,15 +19,26 @@ from demo.generator import DemoCompany
 from tests.conftest import SMALL_ORG, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-MARTS = ["dim_employee", "dim_org_unit", "dim_job", "dim_capability", "dim_course", "dim_date",
-         "fct_learning_activity", "fct_review", "fct_capability_assessment", "mart_capability_gap"]
+MARTS = [
+    "dim_employee",
+    "dim_org_unit",
+    "dim_job",
+    "dim_capability",
+    "dim_course",
+    "dim_date",
+    "fct_learning_activity",
+    "fct_review",
+    "fct_capability_assessment",
+    "mart_capability_gap",
+]
 
 pytestmark = pytest.mark.slow
 
 
 def _build(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "demo", "build"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1500)
+    return subprocess.run(
+        [sys.executable, "-m", "demo", "build"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500
+    )
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -38,10 +49,15 @@ def _counts(path: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     data = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ,
-           "WAREHOUSE_PATH": str(data / "warehouse.duckdb"), "DEMO_EMPLOYEES": str(SMALL_ORG), "DEMO_SEED": "7",
-           "LRS_PORT": str(free_port()), "BAMBOOHR_EMULATOR_PORT": str(free_port()),
-           "LATTICE_EMULATOR_PORT": str(free_port())}
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(data / "warehouse.duckdb"),
+        "DEMO_EMPLOYEES": str(SMALL_ORG),
+        "DEMO_SEED": "7",
+        "LRS_PORT": str(free_port()),
+        "BAMBOOHR_EMULATOR_PORT": str(free_port()),
+        "LATTICE_EMULATOR_PORT": str(free_port()),
+    }
     for key in ("SUPERSET_HOME", "DAGSTER_HOME", "SERVING_WAREHOUSE_PATH", "DLT_PIPELINES_DIR"):
         env.pop(key, None)
     first = _build(env)
@@ -49,8 +65,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     counts_first = _counts(data / "serving" / "warehouse.duckdb")
     second = _build(env)
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
-    return {"data": data, "first": counts_first, "second": _counts(data / "serving" / "warehouse.duckdb"),
-            "log": first.stdout + first.stderr, "company": DemoCompany(SMALL_ORG, seed=7).generate()}
+    return {
+        "data": data,
+        "first": counts_first,
+        "second": _counts(data / "serving" / "warehouse.duckdb"),
+        "log": first.stdout + first.stderr,
+        "company": DemoCompany(SMALL_ORG, seed=7).generate(),
+    }
 
 
 def query(built: dict, sql: str, params: list | None = None):
@@ -70,8 +91,12 @@ def test_people_and_history(built: dict) -> None:
     # one SCD2 row per job change in the HRIS history
     assert built["first"]["dim_employee"] == sum(len(p.history) for p in company.people)
     promoted = next(p for p in company.people if len({h["job_title"] for h in p.history}) > 1)
-    rows = query(built, "select job_profile_id, valid_from, valid_to, is_current from marts.dim_employee "
-                        "where employee_id = ? order by valid_from", [promoted.employee_number])
+    rows = query(
+        built,
+        "select job_profile_id, valid_from, valid_to, is_current from marts.dim_employee "
+        "where employee_id = ? order by valid_from",
+        [promoted.employee_number],
+    )
     titles = [company.framework.profiles[r[0]]["job_title"] for r in rows]
     assert titles == [h["job_title"] for h in promoted.history]
     assert rows[-1][3] is True and rows[-1][2] is None
@@ -89,7 +114,9 @@ def test_learning_and_reviews(built: dict) -> None:
     assert built["first"]["fct_review"] == len(valid)
     assert built["first"]["fct_capability_assessment"] == sum(len(r["competencyRatings"]) for r in valid)
     completed = [s for s in statements if s["verb"]["id"].endswith("/completed")]
-    hours = query(built, "select round(sum(duration_hours), 2) from marts.fct_learning_activity where verb = 'completed'")
+    hours = query(
+        built, "select round(sum(duration_hours), 2) from marts.fct_learning_activity where verb = 'completed'"
+    )
     expected = 0.0
     for s in completed:
         text = s["result"]["duration"][2:]
@@ -102,11 +129,17 @@ def test_one_capability_gap_matches_the_generated_truth(built: dict) -> None:
     """Required level in force and the latest manager rating, recomputed from the source data."""
     company = built["company"]
     month_end = date(2026, 8, 31)
-    person = next(p for p in company.people if p.active_on(month_end) and p.manager is not None
-                  and int(company.framework.profiles[p.profile_id]["job_level"]) == 2
-                  and (month_end - p.hire_date).days > 400)
-    by_lattice_id = {f"usr_{__import__('hashlib').sha1(p.employee_number.encode()).hexdigest()[:16]}": p
-                     for p in company.people}
+    person = next(
+        p
+        for p in company.people
+        if p.active_on(month_end)
+        and p.manager is not None
+        and int(company.framework.profiles[p.profile_id]["job_level"]) == 2
+        and (month_end - p.hire_date).days > 400
+    )
+    by_lattice_id = {
+        f"usr_{__import__('hashlib').sha1(p.employee_number.encode()).hexdigest()[:16]}": p for p in company.people
+    }
     lattice = company.lattice()
     competency = {c["id"]: c["name"] for c in lattice["competencies"]}
     names = {v: k for k, v in company.framework.capability_names.items()}
@@ -126,9 +159,12 @@ def test_one_capability_gap_matches_the_generated_truth(built: dict) -> None:
     profile_then = next(h for h in reversed(person.history) if h["date"] <= month_end)["job_title"]
     profile_id = next(pid for pid, row in company.framework.profiles.items() if row["job_title"] == profile_then)
     required = company.framework.required_levels(profile_id, month_end)
-    rows = query(built, "select capability_id, required_level, manager_assessed_level, gap_levels, gap_band "
-                        "from marts.mart_capability_gap where employee_id = ? and month_start_on = ?",
-                 [person.employee_number, date(2026, 8, 1)])
+    rows = query(
+        built,
+        "select capability_id, required_level, manager_assessed_level, gap_levels, gap_band "
+        "from marts.mart_capability_gap where employee_id = ? and month_start_on = ?",
+        [person.employee_number, date(2026, 8, 1)],
+    )
     assert {r[0] for r in rows} == set(required)
     for capability_id, required_level, assessed, gap, band in rows:
         assert required_level == required[capability_id]

@@ -30,7 +30,7 @@ def test_headcount_structure_and_history(small_company: DemoCompany) -> None:
     assert [p.profile_id for p in tops] == ["exec_ceo"]
     for person in people:
         assert person.history[0]["date"] == person.hire_date
-        assert all(a["date"] <= b["date"] for a, b in zip(person.history, person.history[1:]))
+        assert all(a["date"] <= b["date"] for a, b in zip(person.history, person.history[1:], strict=False))
         if person.termination_date:
             assert person.termination_date >= person.hire_date
     promoted = [p for p in people if len({h["job_title"] for h in p.history}) > 1]

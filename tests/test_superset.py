@@ -330,7 +330,8 @@ def test_dashboard_page_and_explore_load_for_a_browser_session(superset: Superse
         explore = browser.get(superset.base_url + "/api/v1/explore/", params={"slice_id": chart["id"]}, timeout=60)
         assert explore.status_code == 200, (uuid, explore.text[:500])
         result = explore.json()["result"]
-        assert result["dataset"]["id"] == result["slice"]["datasource_id"]
+        assert result["form_data"]["datasource"] == f"{result['dataset']['id']}__table"
+        assert result["dataset"]["table_name"] in {"capability_gap_by_org_unit", "capability_gap_headcount"}
         assert result["form_data"]["viz_type"] == chart["viz_type"]
 
 

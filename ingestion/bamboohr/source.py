@@ -12,7 +12,7 @@ company domain) and `BAMBOOHR_API_KEY`.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dlt
 from dlt.sources.helpers.rest_client import RESTClient
@@ -25,22 +25,37 @@ from ingestion.quarantine import quarantined
 
 SOURCE = "bamboohr"
 REPORT_FIELDS = [
-    "employeeNumber", "firstName", "lastName", "displayName", "workEmail", "hireDate",
-    "terminationDate", "status", "jobTitle", "department", "division", "location",
-    "supervisorEId", "lastChanged",
+    "employeeNumber",
+    "firstName",
+    "lastName",
+    "displayName",
+    "workEmail",
+    "hireDate",
+    "terminationDate",
+    "status",
+    "jobTitle",
+    "department",
+    "division",
+    "location",
+    "supervisorEId",
+    "lastChanged",
 ]
 
 
 def _client(base_url: str | None, api_key: str | None) -> RESTClient:
     base_url = require_env(SOURCE, "BAMBOOHR_BASE_URL", base_url or os.environ.get("BAMBOOHR_BASE_URL"))
     api_key = require_env(SOURCE, "BAMBOOHR_API_KEY", api_key or os.environ.get("BAMBOOHR_API_KEY"))
-    return RESTClient(base_url=base_url.rstrip("/") + "/", auth=HttpBasicAuth(api_key, "x"),
-                      headers={"Accept": "application/json"}, paginator=SinglePagePaginator())
+    return RESTClient(
+        base_url=base_url.rstrip("/") + "/",
+        auth=HttpBasicAuth(api_key, "x"),
+        headers={"Accept": "application/json"},
+        paginator=SinglePagePaginator(),
+    )
 
 
 def _valid_date(text: str | None) -> bool:
     try:
-        return text is not None and date.fromisoformat(text) <= datetime.now(timezone.utc).date()
+        return text is not None and date.fromisoformat(text) <= datetime.now(UTC).date()
     except (TypeError, ValueError):
         return False
 
@@ -69,10 +84,14 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
     def employees():
         client = _client(base_url, api_key)
         seen: set[str] = set()
-        for page in client.paginate("reports/custom", method="POST",
-                                    params={"format": "JSON", "onlyCurrent": "false"},
-                                    json={"fields": REPORT_FIELDS}, data_selector="employees",
-                                    hooks=source_hooks(SOURCE)):
+        for page in client.paginate(
+            "reports/custom",
+            method="POST",
+            params={"format": "JSON", "onlyCurrent": "false"},
+            json={"fields": REPORT_FIELDS},
+            data_selector="employees",
+            hooks=source_hooks(SOURCE),
+        ):
             for row in page:
                 problem = employee_problem(row)
                 if problem is None and row["id"] in seen:
@@ -85,19 +104,28 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
 
     @dlt.resource(name="job_info", write_disposition="merge", primary_key=["employeeId", "id"])
     def job_info(
-        last_changed=dlt.sources.incremental("lastChanged", initial_value="1970-01-01T00:00:00+00:00",
-                                             on_cursor_value_missing="include"),
+        last_changed=dlt.sources.incremental(
+            "lastChanged", initial_value="1970-01-01T00:00:00+00:00", on_cursor_value_missing="include"
+        ),
     ):
         client = _client(base_url, api_key)
         response = client.get("employees/changed/tables/jobInfo", params={"since": last_changed.last_value})
         raise_for_source(SOURCE, response)
         for employee_id, table in (response.json().get("employees") or {}).items():
             for row in table.get("rows") or []:
-                record = {**row, "employeeId": row.get("employeeId") or employee_id,
-                          "lastChanged": table.get("lastChanged")}
+                record = {
+                    **row,
+                    "employeeId": row.get("employeeId") or employee_id,
+                    "lastChanged": table.get("lastChanged"),
+                }
                 if not row.get("id") or not _valid_date(row.get("date")):
-                    yield quarantined(SOURCE, "job_info", record, "row id or effective date missing or invalid",
-                                      key=f"{employee_id}:{row.get('id')}")
+                    yield quarantined(
+                        SOURCE,
+                        "job_info",
+                        record,
+                        "row id or effective date missing or invalid",
+                        key=f"{employee_id}:{row.get('id')}",
+                    )
                     continue
                 yield record
 

@@ -30,8 +30,9 @@ def framework_source(folder: str | None = None):
     """One resource per framework file; rows missing a required field are quarantined."""
 
     def read(name: str, filename: str, required: list[str]):
-        @dlt.resource(name=name, write_disposition="replace",
-                      columns={column: {"data_type": "text"} for column in required})
+        @dlt.resource(
+            name=name, write_disposition="replace", columns={column: {"data_type": "text"} for column in required}
+        )
         def resource():
             path = Path(folder or os.environ.get("FRAMEWORK_DIR") or DEFAULT_DIR) / filename
             if not path.exists():
@@ -43,6 +44,7 @@ def framework_source(folder: str | None = None):
                         yield quarantined(SOURCE, name, row, f"missing {', '.join(missing)}", key=f"{filename}:{line}")
                     else:
                         yield row
+
         return resource
 
     return [read(name, filename, required) for name, (filename, required) in FILES.items()]

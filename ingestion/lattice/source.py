@@ -46,8 +46,12 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
     def pages(path: str):
         url = require_env(SOURCE, "LATTICE_BASE_URL", base_url or os.environ.get("LATTICE_BASE_URL"))
         token = require_env(SOURCE, "LATTICE_API_TOKEN", api_token or os.environ.get("LATTICE_API_TOKEN"))
-        client = RESTClient(base_url=url.rstrip("/") + "/", auth=BearerTokenAuth(token),
-                            paginator=HasMoreCursorPaginator(), data_selector="data")
+        client = RESTClient(
+            base_url=url.rstrip("/") + "/",
+            auth=BearerTokenAuth(token),
+            paginator=HasMoreCursorPaginator(),
+            data_selector="data",
+        )
         yield from client.paginate(path, params={"limit": page_size}, hooks=source_hooks(SOURCE))
 
     def listing(path: str, name: str):
@@ -59,6 +63,7 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
                         yield quarantined(SOURCE, name, item, "missing id", key="")
                     else:
                         yield item
+
         return resource
 
     @dlt.resource(name="reviews", write_disposition="merge", primary_key="id")
@@ -68,5 +73,9 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
                 problem = review_problem(review)
                 yield quarantined(SOURCE, "reviews", review, problem) if problem else review
 
-    return (listing("users", "users"), listing("competencies", "competencies"),
-            listing("reviewCycles", "review_cycles"), reviews)
+    return (
+        listing("users", "users"),
+        listing("competencies", "competencies"),
+        listing("reviewCycles", "review_cycles"),
+        reviews,
+    )

@@ -61,29 +61,41 @@ def flatten(statement: dict) -> dict:
 
 
 @dlt.source(name=SOURCE)
-def lrs_source(base_url: str | None = None, username: str | None = None, password: str | None = None,
-               page_size: int = 1000, lookback_hours: int | None = None):
+def lrs_source(
+    base_url: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    page_size: int = 1000,
+    lookback_hours: int | None = None,
+):
     """xAPI statements. Credentials are read when the load runs."""
-    lookback = timedelta(hours=lookback_hours if lookback_hours is not None
-                         else int(os.environ.get("LRS_LOOKBACK_HOURS", "72")))
+    lookback = timedelta(
+        hours=lookback_hours if lookback_hours is not None else int(os.environ.get("LRS_LOOKBACK_HOURS", "72"))
+    )
 
-    @dlt.resource(name="statements", write_disposition="merge", primary_key="id",
-                  columns={"statement": {"data_type": "json"}})
+    @dlt.resource(
+        name="statements", write_disposition="merge", primary_key="id", columns={"statement": {"data_type": "json"}}
+    )
     def statements():
         url = require_env(SOURCE, "LRS_URL", base_url or os.environ.get("LRS_URL"))
         user = require_env(SOURCE, "LRS_USERNAME", username or os.environ.get("LRS_USERNAME"))
         secret = require_env(SOURCE, "LRS_PASSWORD", password or os.environ.get("LRS_PASSWORD"))
-        client = RESTClient(base_url=url.rstrip("/") + "/", auth=HttpBasicAuth(user, secret),
-                            headers={"X-Experience-API-Version": XAPI_VERSION},
-                            paginator=XAPIMorePaginator(), data_selector="statements")
+        client = RESTClient(
+            base_url=url.rstrip("/") + "/",
+            auth=HttpBasicAuth(user, secret),
+            headers={"X-Experience-API-Version": XAPI_VERSION},
+            paginator=XAPIMorePaginator(),
+            data_selector="statements",
+        )
         # Our own cursor, not dlt.sources.incremental: its filter would drop the late
         # statements the lookback exists to catch. The merge on id removes the overlap.
         state = dlt.current.resource_state()
         last = _parse(state.get("max_timestamp", EPOCH))
         since = max(_parse(EPOCH), last - lookback)
         newest = last
-        for page in client.paginate("xAPI/statements", params={"limit": page_size, "since": since.isoformat()},
-                                    hooks=source_hooks(SOURCE)):
+        for page in client.paginate(
+            "xAPI/statements", params={"limit": page_size, "since": since.isoformat()}, hooks=source_hooks(SOURCE)
+        ):
             for statement in page:
                 problem = statement_problem(statement)
                 if problem:

@@ -1,7 +1,6 @@
 """dlt sources as Dagster assets. Asset keys equal the dbt source names
 (`raw_hris/employees`), so lineage from ingestion into dbt needs no glue."""
 
-
 import dlt
 from dagster import AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
@@ -38,8 +37,9 @@ def _pipeline(dataset: str) -> dlt.Pipeline:
 
 
 def _make(name: str, source, dataset: str, description: str):
-    @dlt_assets(dlt_source=source, dlt_pipeline=_pipeline(dataset), name=name,
-                dagster_dlt_translator=RawTableTranslator())
+    @dlt_assets(
+        dlt_source=source, dlt_pipeline=_pipeline(dataset), name=name, dagster_dlt_translator=RawTableTranslator()
+    )
     def _assets(context: AssetExecutionContext, dlt: DagsterDltResource):
         yield from dlt.run(context=context)
 
@@ -50,15 +50,20 @@ def _make(name: str, source, dataset: str, description: str):
 hris_assets = _make("bamboohr", bamboohr_source(), "raw_hris", "People and job history from BambooHR.")
 lms_assets = _make("lrs", lrs_source(), "raw_lms", "xAPI statements from the learning record store.")
 performance_assets = _make("lattice", lattice_source(), "raw_performance", "Reviews and ratings from Lattice.")
-framework_assets = _make("capability_framework", framework_source(), "raw_framework",
-                         "The capability framework files L&D maintains.")
+framework_assets = _make(
+    "capability_framework", framework_source(), "raw_framework", "The capability framework files L&D maintains."
+)
 
 # dlt writes nested lists to child tables in the same load as their parent resource;
 # declaring them keeps lineage unbroken from the parent's load to the models that read them.
 CHILD_TABLES = [
-    AssetSpec(key=AssetKey(["raw_performance", "reviews__competency_ratings"]),
-              deps=[AssetKey(["raw_performance", "reviews"])], group_name="ingestion", kinds={"dlt", "duckdb"},
-              description="Competency ratings of each review: written by the `reviews` load (dlt child table)."),
+    AssetSpec(
+        key=AssetKey(["raw_performance", "reviews__competency_ratings"]),
+        deps=[AssetKey(["raw_performance", "reviews"])],
+        group_name="ingestion",
+        kinds={"dlt", "duckdb"},
+        description="Competency ratings of each review: written by the `reviews` load (dlt child table).",
+    ),
 ]
 
 INGESTION_ASSETS = [hris_assets, lms_assets, performance_assets, framework_assets, *CHILD_TABLES]

@@ -5,7 +5,6 @@ in `expectations/suites/<schema>.<table>.yml`. Error-severity failures fail the 
 and checks on raw tables are blocking, so bad raw data stops the models downstream.
 """
 
-
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
 from expectations.runner import validate_table
@@ -20,8 +19,12 @@ def _suite_names() -> list[str]:
 def _make_check(suite: str):
     schema, table = suite.split(".", 1)
 
-    @asset_check(asset=AssetKey([schema, table]), name=f"gx_{table}", blocking=schema.startswith("raw_"),
-                 description=f"Great Expectations suite {suite}")
+    @asset_check(
+        asset=AssetKey([schema, table]),
+        name=f"gx_{table}",
+        blocking=schema.startswith("raw_"),
+        description=f"Great Expectations suite {suite}",
+    )
     def _check() -> AssetCheckResult:
         result = validate_table(WAREHOUSE_PATH, schema, table)
         failed = [f"{o.expectation_type}({o.column or ''}) {o.severity}: {o.describe()}" for o in result.failed]

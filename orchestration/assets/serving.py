@@ -6,7 +6,6 @@ copied beside the serving file and swapped in with an atomic rename. Open dashbo
 queries keep reading the old file; new queries see the new one.
 """
 
-
 import os
 import shutil
 from pathlib import Path
@@ -17,8 +16,16 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration.settings import SERVING_WAREHOUSE_PATH, WAREHOUSE_PATH
 
 PUBLISHED_MARTS = [
-    "dim_employee", "dim_org_unit", "dim_job", "dim_capability", "dim_course", "dim_date",
-    "fct_learning_activity", "fct_review", "fct_capability_assessment", "mart_capability_gap",
+    "dim_employee",
+    "dim_org_unit",
+    "dim_job",
+    "dim_capability",
+    "dim_course",
+    "dim_date",
+    "fct_learning_activity",
+    "fct_review",
+    "fct_capability_assessment",
+    "mart_capability_gap",
 ]
 
 
@@ -45,7 +52,9 @@ def serving_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     """Read-only copy of the warehouse for BI, swapped in atomically after each build."""
     counts = publish_serving_copy(WAREHOUSE_PATH, SERVING_WAREHOUSE_PATH)
     context.log.info(f"published {SERVING_WAREHOUSE_PATH}")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(SERVING_WAREHOUSE_PATH)),
-        **{f"rows.{name}": count for name, count in counts.items()},
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(SERVING_WAREHOUSE_PATH)),
+            **{f"rows.{name}": count for name, count in counts.items()},
+        }
+    )

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets. dbt tests become asset checks."""
 
-
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,5 +44,6 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
 
 def dbt_resource() -> DbtCliResource:
     # The dbt installed beside this interpreter, so runs work without an activated venv.
-    return DbtCliResource(project_dir=dbt_project, target=DBT_TARGET,
-                          dbt_executable=str(Path(sys.executable).with_name("dbt")))
+    return DbtCliResource(
+        project_dir=dbt_project, target=DBT_TARGET, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+    )

@@ -1,0 +1,1 @@
+"""Stage timings for `make bench`."""
