@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,6 +68,22 @@ def fingerprint(employees: int, seed: int) -> str:
     return digest.hexdigest()[:16]
 
 
+def reset_warehouse(cfg: dict) -> None:
+    """New demo data means a new company: drop the warehouse built from the old one.
+
+    Loads merge on keys, so records of the previous company would otherwise stay."""
+    removed = []
+    for path in (cfg["warehouse"], cfg["warehouse"].with_name(cfg["warehouse"].name + ".wal")):
+        if path.exists():
+            path.unlink()
+            removed.append(path.name)
+    if (cfg["data_dir"] / "dlt").exists():
+        shutil.rmtree(cfg["data_dir"] / "dlt")
+        removed.append("dlt state")
+    if removed:
+        log(f"demo data changed: removed {', '.join(removed)}")
+
+
 def ensure_demo_data(cfg: dict) -> dict:
     folder, wanted = cfg["demo_dir"], fingerprint(cfg["employees"], cfg["seed"])
     manifest_path = folder / "manifest.json"
@@ -75,6 +92,7 @@ def ensure_demo_data(cfg: dict) -> dict:
         if manifest.get("fingerprint") == wanted:
             log(f"demo data up to date ({manifest['people']} people, {manifest['statements']} statements)")
             return manifest
+    reset_warehouse(cfg)
     log(f"generating the demo company: DEMO_EMPLOYEES={cfg['employees']} DEMO_SEED={cfg['seed']} ...")
     started = time.monotonic()
     manifest = DemoCompany(cfg["employees"], cfg["seed"]).generate().write(folder)
@@ -248,7 +266,17 @@ def build(cfg: dict, run_env: dict, local: dict) -> dict:
     )
     run_step(
         "dagster job warehouse_job",
-        [str(PIPELINE_BIN / "dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "warehouse_job"],
+        [
+            str(PIPELINE_BIN / "dagster"),
+            "job",
+            "execute",
+            "-m",
+            "orchestration.definitions",
+            "-j",
+            "warehouse_job",
+            "-c",
+            "orchestration/headless_run.yaml",
+        ],
         env,
     )
     return env

@@ -8,6 +8,12 @@ PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 envs=("$@"); [ ${#envs[@]} -eq 0 ] && envs=(pipeline superset lrs)
 
+# This machine's pip configuration names optional local indexes that may be absent;
+# pip warns about each of them on every package. Those lines only are dropped.
+pip_install() {
+  "$venv/bin/python" -m pip install --quiet "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+
 for env in "${envs[@]}"; do
   lock="requirements/$env.txt"
   venv=".venv/$env"
@@ -19,10 +25,10 @@ for env in "${envs[@]}"; do
   echo "setup: installing the $env environment from $lock ..."
   start=$(date +%s)
   [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip wheel
-  "$venv/bin/python" -m pip install --quiet -r "$lock"
+  pip_install --upgrade pip wheel
+  pip_install -r "$lock"
   if [ "$env" = pipeline ]; then
-    "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+    pip_install --no-deps --no-build-isolation -e .
   fi
   rm -f "$venv"/.installed-*
   touch "$stamp"
