@@ -105,7 +105,7 @@ class RalphServer:
             try:
                 if requests.get(f"{self.url}/__lbheartbeat__", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or accepted but not answering yet
                 pass
             time.sleep(0.3)
         self.stop()

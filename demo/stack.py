@@ -129,9 +129,9 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = N
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process for {url} exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or accepted but not answering yet
             time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
 
