@@ -141,11 +141,12 @@ def port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def stop_process(process: subprocess.Popen, name: str) -> None:
+def stop_process(process: subprocess.Popen, name: str, first: signal.Signals = signal.SIGTERM) -> None:
+    """Signal the process group, then SIGKILL it if it is still there after 20 s."""
     if process.poll() is not None:
         return
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, first)
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
@@ -235,6 +236,8 @@ def pipeline_env(cfg: dict, run_env: dict, local: dict) -> dict:
         "DAGSTER_HOME": str(cfg["dagster_home"]),
         "DLT_PIPELINES_DIR": str(cfg["data_dir"] / "dlt"),
         "RUNTIME__LOG_LEVEL": os.environ.get("RUNTIME__LOG_LEVEL", "WARNING"),
+        # dagster-dbt looks `dbt` up on PATH when `dagster dev` re-parses the project.
+        "PATH": f"{PIPELINE_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
 
 
@@ -333,8 +336,11 @@ def serve(cfg: dict, env: dict, local: dict) -> None:
 """,
             flush=True,
         )
+        # Explicit handlers: a shell starts background jobs with SIGINT ignored, and
+        # Ctrl-C must stop the demo however it was started.
         stop = {"now": False}
-        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.update(now=True))
         while not stop["now"]:
             for name, process in processes:
                 if process.poll() is not None:
@@ -344,4 +350,5 @@ def serve(cfg: dict, env: dict, local: dict) -> None:
         print()
     finally:
         for name, process in reversed(processes):
-            stop_process(process, name)
+            # `dagster dev` shuts its daemon and code servers down cleanly on SIGINT.
+            stop_process(process, name, signal.SIGINT if name == "Dagster" else signal.SIGTERM)
