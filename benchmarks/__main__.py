@@ -1,10 +1,10 @@
 """`make bench`: time each pipeline stage for demo orgs of several sizes.
 
 Set-up (virtualenvs, Superset metadata) is excluded. Each size gets a fresh data folder
-and fresh source systems; every stage runs `--repeats` times (`--repeats-large` above 5,000
-employees) on the same input (loads
-are idempotent, so a repeat redoes the same work) and the median is reported, with the
-ratio between the largest and the smallest size. Results go to docs/BENCHMARKS.md.
+and fresh source systems; every stage runs `--repeats` times (`--repeats-large` above
+5,000 employees) on the same input (loads are idempotent, so a repeat redoes the same
+work) and the median is reported, with the ratio between the largest and the smallest
+size. Results go to docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
