@@ -43,6 +43,9 @@ class WarehouseReader(Protocol):
     ) -> pd.DataFrame:
         """`columns` of the table (all when None) plus each derived column."""
 
+    def query(self, sql: str, params: Sequence) -> list[tuple]:
+        """Rows of a query whose placeholders are written `{p}`."""
+
     def close(self) -> None: ...
 
 
@@ -86,6 +89,9 @@ class DuckDBReader:
     def read_frame(self, schema, table, columns, derived) -> pd.DataFrame:
         return self._con.execute(select_sql(schema, table, columns, derived)).df()
 
+    def query(self, sql: str, params: Sequence) -> list[tuple]:
+        return self._con.execute(sql.format(p="?"), list(params)).fetchall()
+
     def close(self) -> None:
         self._con.close()
 
@@ -106,6 +112,11 @@ class PostgresReader:
         if not rows:
             raise TableNotFoundError(f"table {schema}.{table} not found")
         return [r[0] for r in rows]
+
+    def query(self, sql: str, params: Sequence) -> list[tuple]:
+        with self._con.cursor() as cur:
+            cur.execute(sql.format(p="%s"), list(params) or None)
+            return cur.fetchall()
 
     def read_frame(self, schema, table, columns, derived) -> pd.DataFrame:
         with self._con.cursor() as cur:

@@ -9,12 +9,22 @@ derived_columns:            # optional: extra columns the warehouse computes whi
   hire_days_after_load:     # ... or one expression per dialect
     duckdb: try_cast(hire_date as date) - ...
     postgres: ...
+parameters:                 # optional: this suite's defaults for `{$PARAMETER: name}`
+  max_load_age_hours: 72
 expectations:
   - type: expect_column_values_to_be_unique   # a GX 1.x expectation type
     kwargs: {column: id}                       # its arguments, as GX names them
     severity: error                            # ours: error fails the run, warn only reports
     notes: why this matters                    # optional
+  - type: expect_column_min_to_be_between
+    kwargs: {column: load_age_hours, max_value: {$PARAMETER: max_load_age_hours}}
+    severity: error
 ```
+
+A kwarg written `{$PARAMETER: name}` (GX's own notation) takes its value when the suite
+runs, from, in order: the `EXPECTATIONS_<NAME>` environment variable, the suite's
+`parameters`, `DEFAULT_PARAMETERS` below; `previous_row_count` and `min_row_count` come
+from the run history kept in `quality.results` (see `resolve_parameters`).
 
 Derived columns are how a check that needs a query (a window, a cross-column rule, a
 comparison with the load time) becomes a plain row-level expectation: the reader adds
@@ -40,6 +50,16 @@ DIALECTS = ("duckdb", "postgres")
 _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 
 Severity = Literal["error", "warn"]
+
+# Defaults for `{$PARAMETER: name}` kwargs; a suite's `parameters` and then an
+# `EXPECTATIONS_<NAME>` environment variable override them.
+DEFAULT_PARAMETERS: dict[str, float] = {
+    # The nightly build loads every source once a day; a day and a half of slack.
+    "max_load_age_hours": 36,
+    # A table may shrink by this share of its rows since the previous validated run.
+    "max_row_drop_pct": 20,
+}
+PARAMETER_KEY = "$PARAMETER"
 
 
 class SuiteFileError(ValueError):
@@ -80,6 +100,17 @@ class SuiteSpec:
     derived_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     description: str | None = None
     path: Path | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Names the expectations refer to with `{$PARAMETER: name}`, in first-use order."""
+        seen: dict[str, None] = {}
+        for expectation in self.expectations:
+            for value in expectation.kwargs.values():
+                if isinstance(value, dict) and PARAMETER_KEY in value:
+                    seen.setdefault(str(value[PARAMETER_KEY]), None)
+        return tuple(seen)
 
     def derived_sql(self, dialect: str) -> dict[str, str]:
         """Derived column name -> SQL expression for one warehouse dialect."""
@@ -121,7 +152,7 @@ def load_suite(path: Path) -> SuiteSpec:
         raise SuiteFileError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict):
         raise SuiteFileError(f"{path.name}: expected a mapping at the top level")
-    unknown = set(doc) - {"description", "derived_columns", "expectations"}
+    unknown = set(doc) - {"description", "derived_columns", "expectations", "parameters"}
     if unknown:
         raise SuiteFileError(f"{path.name}: unknown top-level keys {sorted(unknown)}")
 
@@ -135,6 +166,12 @@ def load_suite(path: Path) -> SuiteSpec:
             raise SuiteFileError(
                 f"{path.name}: derived column {column!r} must be SQL text or a mapping of {list(DIALECTS)} to SQL text"
             )
+
+    parameters = doc.get("parameters") or {}
+    if not isinstance(parameters, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in parameters.values()
+    ):
+        raise SuiteFileError(f"{path.name}: `parameters` must map names to numbers")
 
     raw_expectations = doc.get("expectations")
     if not isinstance(raw_expectations, list) or not raw_expectations:
@@ -156,6 +193,9 @@ def load_suite(path: Path) -> SuiteSpec:
         kwargs = item.get("kwargs") or {}
         if not isinstance(kwargs, dict):
             raise SuiteFileError(f"{where} ({type_}): `kwargs` must be a mapping")
+        for key, value in kwargs.items():
+            if isinstance(value, dict) and PARAMETER_KEY in value and set(value) != {PARAMETER_KEY}:
+                raise SuiteFileError(f"{where} ({type_}): kwarg {key!r}: write a parameter as {{$PARAMETER: name}}")
         specs.append(ExpectationSpec(type_, dict(kwargs), severity, item.get("notes")))
 
     return SuiteSpec(
@@ -166,6 +206,7 @@ def load_suite(path: Path) -> SuiteSpec:
         derived_columns=derived,
         description=doc.get("description"),
         path=path,
+        parameters=dict(parameters),
     )
 
 
@@ -179,3 +220,45 @@ def load_suites(suites_dir: Path = SUITES_DIR) -> dict[str, SuiteSpec]:
             raise SuiteFileError(f"two files define suite {suite.name}")
         suites[suite.name] = suite
     return dict(sorted(suites.items()))
+
+
+def resolve_parameters(spec: SuiteSpec, previous_row_count: int | None = None, env=None) -> dict[str, Any]:
+    """Values for the suite's `{$PARAMETER: name}` kwargs; SuiteFileError when one has none.
+
+    Order: `EXPECTATIONS_<NAME>` in the environment, the suite's `parameters`,
+    `DEFAULT_PARAMETERS`. From the run history: `previous_row_count` (the table's rows at
+    the previous validated run, -1 when there was none) and `min_row_count` (that count
+    less `max_row_drop_pct` percent, rounded down, and at least 1: a table is never
+    expected to be empty).
+    """
+    import math
+    import os
+    from fractions import Fraction
+
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {**DEFAULT_PARAMETERS, **spec.parameters}
+    for name in {*values, *spec.parameter_names}:
+        text = env.get(f"EXPECTATIONS_{name.upper()}")
+        if text:
+            try:
+                values[name] = float(text) if "." in text else int(text)
+            except ValueError as exc:
+                raise SuiteFileError(f"EXPECTATIONS_{name.upper()}={text!r} is not a number") from exc
+    values["previous_row_count"] = -1 if previous_row_count is None else previous_row_count
+    if previous_row_count is None:
+        values["min_row_count"] = 1
+    else:  # exact arithmetic: 0.8 * 1860 must not floor to 1487
+        kept = Fraction(previous_row_count) * (100 - Fraction(str(values["max_row_drop_pct"]))) / 100
+        values["min_row_count"] = max(1, math.floor(kept))
+    missing = [n for n in spec.parameter_names if n not in values]
+    if missing:
+        raise SuiteFileError(f"{spec.name}: no value for parameter(s) {missing}")
+    return values
+
+
+def substitute(kwargs: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """kwargs with each `{$PARAMETER: name}` replaced by its value."""
+    return {
+        key: values[value[PARAMETER_KEY]] if isinstance(value, dict) and PARAMETER_KEY in value else value
+        for key, value in kwargs.items()
+    }

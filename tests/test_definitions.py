@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dagster import AssetKey
 
@@ -60,11 +62,23 @@ def test_quality_checks_guard_raw_tables_and_marts(graph) -> None:
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     for expected in [
         ("raw_hris/employees", "gx_employees"),
+        ("raw_hris/job_info", "gx_job_info"),
+        ("raw_lms/statements", "gx_statements"),
         ("raw_performance/reviews", "gx_reviews"),
+        ("raw_performance/reviews", "gx_reviews__competency_ratings"),
+        ("raw_framework/required_levels", "gx_required_levels"),
         ("marts/mart_capability_gap", "gx_mart_capability_gap"),
         ("marts/dim_employee", "gx_dim_employee"),
+        ("marts/fct_review", "gx_fct_review"),
+        ("marts/fct_capability_assessment", "gx_fct_capability_assessment"),
     ]:
         assert expected in checks
+    # a suite file is a check: every guarded table exists as an asset
+    gx_checks = {c for c in checks if c[1].startswith("gx_")}
+    suites = sorted(
+        p.name.removesuffix(".yml") for p in (Path(__file__).parents[1] / "expectations" / "suites").glob("*.yml")
+    )
+    assert len(gx_checks) == len(suites)
     dbt_tests = [c for c in checks if c[0].startswith("marts/") and not c[1].startswith("gx_")]
     assert len(dbt_tests) >= 20, "dbt tests appear as asset checks"
 

@@ -2,6 +2,9 @@
 
 A valid warehouse passes every suite; each corruption fails exactly the expectation that
 guards against it, with the offending values reported; the CLI's exit status follows.
+These hand-made warehouses hold four of the guarded tables, loaded on 2025-01-01, so the
+freshness window is widened here (EXPECTATIONS_MAX_LOAD_AGE_HOURS); tests/test_quality.py
+validates every suite on a real demo warehouse.
 """
 
 from __future__ import annotations
@@ -51,6 +54,13 @@ insert into raw_hris.employees values
     ('103', 'E00003', 'Grace', 'Hopper', 'Hopper, Grace', 'grace.hopper@northwind.example',
      '2019-03-10', '2024-05-31', 'Inactive', 'Engineer', 'Engineering', 'Product',
      'Boston', '101', '2024-06-01T09:00:00Z', '{LOAD_ID}', 'd3');
+
+create table raw_performance.review_cycles (
+    id varchar, name varchar, start_date varchar, end_date varchar, state varchar,
+    _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_performance.review_cycles values
+    ('C1', '2024 H1', '2024-01-01', '2024-06-30', 'COMPLETED', '{LOAD_ID}', 'c1');
 
 create table raw_performance.reviews (
     id varchar, review_cycle_id varchar, reviewee_id varchar, reviewer_id varchar,
@@ -103,6 +113,50 @@ SUITE_NAMES = [
     "raw_hris.employees",
     "raw_performance.reviews",
 ]
+# dim_employee's orphan-key checks read these dims: the small warehouse has them empty-free
+WAREHOUSE_SQL += """
+create table marts.dim_org_unit (org_unit_id varchar, org_unit_name varchar, division_name varchar);
+insert into marts.dim_org_unit values ('product-engineering', 'Engineering', 'Product');
+create table marts.dim_job (job_profile_id varchar, job_title varchar, job_family varchar, job_level integer);
+insert into marts.dim_job values ('JP-ENG', 'Engineer', 'engineering', 2);
+create table marts.dim_capability (capability_id varchar, capability_name varchar, category varchar);
+insert into marts.dim_capability values ('CAP-01', 'One', 'Core'), ('CAP-02', 'Two', 'Core');
+create table marts.dim_date (
+    date_day date, month_start_on date, year_number integer, month_number integer, quarter_number integer
+);
+insert into marts.dim_date values ('2024-06-01', '2024-06-01', 2024, 6, 2), ('2024-07-01', '2024-07-01', 2024, 7, 3);
+"""
+ALL_SUITES = [
+    "marts.dim_capability",
+    "marts.dim_course",
+    "marts.dim_date",
+    "marts.dim_employee",
+    "marts.dim_job",
+    "marts.dim_org_unit",
+    "marts.fct_capability_assessment",
+    "marts.fct_learning_activity",
+    "marts.fct_review",
+    "marts.mart_capability_gap",
+    "raw_framework.capabilities",
+    "raw_framework.course_capabilities",
+    "raw_framework.job_profiles",
+    "raw_framework.required_levels",
+    "raw_hris.employees",
+    "raw_hris.job_info",
+    "raw_lms.statements",
+    "raw_performance.competencies",
+    "raw_performance.review_cycles",
+    "raw_performance.reviews",
+    "raw_performance.reviews__competency_ratings",
+    "raw_performance.users",
+]
+
+
+@pytest.fixture(autouse=True)
+def _old_loads_are_fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The fixture data was loaded on 2025-01-01; keep Data Docs inside tmp_path."""
+    monkeypatch.setenv("EXPECTATIONS_MAX_LOAD_AGE_HOURS", "1000000")
+    monkeypatch.setenv("QUALITY_DIR", str(tmp_path / "quality"))
 
 
 def build_warehouse(path: Path, *corruptions: str) -> Path:
@@ -136,7 +190,7 @@ def warehouse(tmp_path: Path) -> Path:
 
 
 def test_valid_warehouse_passes_every_suite(warehouse: Path) -> None:
-    results = validate_all(str(warehouse))
+    results = validate_all(str(warehouse), SUITE_NAMES)
 
     assert [r.suite for r in results] == SUITE_NAMES
     by_suite = {r.suite: r for r in results}
@@ -157,6 +211,7 @@ def test_valid_warehouse_passes_every_suite(warehouse: Path) -> None:
     employees = by_suite["raw_hris.employees"]
     row_count = next(o for o in employees.expectations if o.expectation_type == "expect_table_row_count_to_be_between")
     assert row_count.observed_value == 3
+    assert row_count.kwargs == {"min_value": 1}  # no earlier run: only "not empty"
     id_unique = next(
         o
         for o in employees.expectations
@@ -175,9 +230,14 @@ def test_results_keep_suite_file_order_and_severity(warehouse: Path) -> None:
         ("expect_column_values_to_be_in_set", "review_type", "error"),
         ("expect_column_values_to_be_between", "rating", "error"),
         ("expect_column_values_to_be_between", "calibrated_rating", "error"),
+        ("expect_column_values_to_not_be_null", "review_cycle_id", "error"),
+        ("expect_column_values_to_be_in_set", "cycle_exists", "error"),
+        ("expect_column_values_to_not_be_null", "submitted_at", "error"),
+        ("expect_table_row_count_to_be_between", None, "error"),
+        ("expect_column_min_to_be_between", "load_age_hours", "error"),
     ]
     # calibrated_rating has one null: checked on the two non-null values only
-    calibrated = result.expectations[-1]
+    calibrated = result.expectations[5]
     assert (calibrated.element_count, calibrated.unexpected_count) == (3, 0)
 
 
@@ -204,7 +264,7 @@ def test_duplicate_review_id_fails_unique(tmp_path: Path) -> None:
     path = build_warehouse(
         tmp_path / "w.duckdb",
         "insert into raw_performance.reviews values "
-        "('R2', 'C1', 'L3', 'L1', 'downward', '2024-07-04T10:00:00Z', 2, null, 'x', 'r4')",
+        f"('R2', 'C1', 'L3', 'L1', 'downward', '2024-07-04T10:00:00Z', 2, null, '{LOAD_ID}', 'r4')",
     )
     result = validate_table(str(path), "raw_performance", "reviews")
 
@@ -278,7 +338,8 @@ def test_low_band_without_a_gap_fails_band_matches_gap(tmp_path: Path) -> None:
     # A null gap makes the SQL comparison null; the check must count it, not skip it.
     path = build_warehouse(
         tmp_path / "w.duckdb",
-        "update marts.mart_capability_gap set manager_assessed_level = null, gap_levels = null where gap_band = 'low'",
+        "update marts.mart_capability_gap set manager_assessed_level = null, gap_levels = null, "
+        "perception_gap = null, is_open_gap = false where gap_band = 'low'",
     )
     failed = only_failure(validate_table(str(path), "marts", "mart_capability_gap"))
 
@@ -307,11 +368,14 @@ def test_gap_out_of_range_fails_between(tmp_path: Path) -> None:
     )
     result = validate_table(str(path), "marts", "mart_capability_gap")
 
-    # gap 5 is still >= 1, but the band says intermediate: the consistency check fails too
+    # gap 5 is still >= 1, but the band says intermediate and the row is not an open gap;
+    # 6 - 3 is not 5: the consistency checks fail too
     assert failures(result) == {
         ("expect_column_values_to_be_between", "required_level", "error"),
         ("expect_column_values_to_be_between", "gap_levels", "error"),
         ("expect_column_values_to_be_in_set", "band_matches_gap", "error"),
+        ("expect_column_values_to_be_in_set", "gap_matches_levels", "error"),
+        ("expect_column_values_to_be_in_set", "open_gap_matches_gap", "error"),
     }
     gap = next(o for o in result.failed if o.column == "gap_levels")
     assert gap.unexpected_sample == (5,)
@@ -423,6 +487,7 @@ def test_missing_table_fails_the_suite(tmp_path: Path) -> None:
     path = build_warehouse(tmp_path / "w.duckdb", "drop table marts.dim_employee")
     results = {r.suite: r for r in validate_all(str(path))}
 
+    assert sorted(results) == ALL_SUITES
     missing = results["marts.dim_employee"]
     assert missing.error == "table marts.dim_employee not found"
     assert missing.expectations == ()
@@ -435,7 +500,7 @@ def test_missing_table_fails_the_suite(tmp_path: Path) -> None:
 
 def test_every_suite_file_builds_valid_gx_expectations() -> None:
     suites = load_suites()
-    assert sorted(suites) == SUITE_NAMES
+    assert sorted(suites) == ALL_SUITES
     for spec in suites.values():
         gx_suite = build_gx_suite(spec)
         assert len(gx_suite.expectations) == len(spec.expectations)
@@ -446,6 +511,11 @@ def test_suite_columns_exist_in_the_data_model() -> None:
     """A column renamed in docs/DATA_MODEL.md must be renamed in the suites too."""
     model = (ROOT / "docs" / "DATA_MODEL.md").read_text().splitlines()
     for spec in load_suites().values():
+        if spec.schema == "raw_framework":  # "the CSV columns as they are"
+            header = (ROOT / "framework" / f"{spec.table}.csv").read_text().splitlines()[0].split(",")
+            missing = [c for c in spec.source_columns if c not in header]
+            assert missing == [], f"{spec.name}: {missing} not in framework/{spec.table}.csv"
+            continue
         # the table's row inside the section whose heading names its schema
         start = next(i for i, line in enumerate(model) if line.startswith("#") and f"`{spec.schema}`" in line)
         section = []
@@ -484,8 +554,9 @@ def test_unknown_expectation_type_is_rejected(tmp_path: Path, warehouse: Path) -
 
 def test_cli_exits_1_on_corrupted_warehouse(tmp_path: Path) -> None:
     path = build_warehouse(tmp_path / "w.duckdb", "update raw_performance.reviews set rating = 7 where id = 'R2'")
+    suites = [arg for name in SUITE_NAMES for arg in ("--suite", name)]
     proc = subprocess.run(
-        [sys.executable, "-m", "expectations", "--warehouse", str(path)],
+        [sys.executable, "-m", "expectations", "--warehouse", str(path), *suites],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -572,7 +643,7 @@ def load_postgres(url: str, *corruptions: str) -> None:
     con.autocommit = True
     try:
         with con.cursor() as cur:
-            cur.execute("drop schema if exists raw_hris, raw_performance, marts cascade")
+            cur.execute("drop schema if exists raw_hris, raw_performance, marts, quality cascade")
             cur.execute(WAREHOUSE_SQL)
             for statement in corruptions:
                 cur.execute(statement)
@@ -583,7 +654,7 @@ def load_postgres(url: str, *corruptions: str) -> None:
 @pytest.mark.postgres
 def test_postgres_warehouse_valid_then_corrupted(postgres_url: str) -> None:
     load_postgres(postgres_url)
-    assert [(r.suite, r.success, r.failed) for r in validate_all(postgres_url)] == [
+    assert [(r.suite, r.success, r.failed) for r in validate_all(postgres_url, SUITE_NAMES)] == [
         (name, True, ()) for name in SUITE_NAMES
     ]
 
@@ -594,7 +665,7 @@ def test_postgres_warehouse_valid_then_corrupted(postgres_url: str) -> None:
         "update marts.dim_employee set is_current = true, valid_to = null where employee_key = 'E00001-2020-01-15'",
         "update marts.mart_capability_gap set gap_band = 'high' where gap_levels = 1",
     )
-    results = {r.suite: r for r in validate_all(postgres_url)}
+    results = {r.suite: r for r in validate_all(postgres_url, SUITE_NAMES)}
 
     assert {s: failures(r) for s, r in results.items()} == {
         "marts.dim_employee": {("expect_column_values_to_be_between", "current_rows_for_employee", "error")},
@@ -604,3 +675,35 @@ def test_postgres_warehouse_valid_then_corrupted(postgres_url: str) -> None:
     }
     assert results["raw_hris.employees"].failed[0].unexpected_sample == (59,)
     assert results["marts.dim_employee"].failed[0].unexpected_sample == (2, 2)
+
+
+@pytest.mark.postgres
+def test_postgres_run_is_recorded_once_per_run_id(postgres_url: str) -> None:
+    import psycopg2
+
+    from expectations.runner import run_checks
+
+    load_postgres(postgres_url, "update raw_performance.reviews set rating = 7 where id = 'R2'")
+    for _ in range(2):  # the same run id twice: its rows are replaced, not duplicated
+        run = run_checks(postgres_url, SUITE_NAMES, run_id="pg-run-1", docs=False)
+        assert run.recorded, run.record_error
+    expected_rows = sum(len(r.expectations) for r in run.results)
+
+    with psycopg2.connect(postgres_url) as con, con.cursor() as cur:
+        cur.execute("select count(*), count(distinct suite) from quality.results where run_id = 'pg-run-1'")
+        assert cur.fetchone() == (expected_rows, 4)
+        cur.execute(
+            "select suite, expectation, column_name, severity, unexpected_count, row_count, details "
+            "from quality.results where not success"
+        )
+        assert cur.fetchall() == [
+            (
+                "raw_performance.reviews",
+                "expect_column_values_to_be_between",
+                "rating",
+                "error",
+                1,
+                3,
+                "1 of 3 rows unexpected, e.g. [7]",
+            )
+        ]

@@ -1,0 +1,546 @@
+"""Every suite on a real demo warehouse, then on corrupted copies of it.
+
+One small demo warehouse (`python -m demo build`, 200 people) is built once per session,
+through the real pipeline: its Dagster job runs the GX asset checks, which record their
+results. The demo passes every suite; its planted bad records (reviews rated off the 1-5
+scale) show as quarantined counts. Then each corruption, applied to its own copy, makes
+`make check` (or the CLI it calls) fail naming the expectation that guards against it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.__main__ import main
+from expectations.suites import load_suites
+from tests.conftest import SMALL_ORG, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_SUITES = sorted(load_suites())
+# the demo's planted bad reviews (docs/DECISIONS.md); other sources may plant more
+PLANTED_QUARANTINE = [
+    ("raw_performance", "lattice", "reviews", "rating 0 off the 1-5 scale", 1),
+    ("raw_performance", "lattice", "reviews", "rating 7 off the 1-5 scale", 1),
+    ("raw_performance", "lattice", "reviews", "rating 9 off the 1-5 scale", 1),
+]
+
+pytestmark = pytest.mark.slow
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPECTATIONS_")}
+    for key in ("SUPERSET_HOME", "DAGSTER_HOME", "SERVING_WAREHOUSE_PATH", "DLT_PIPELINES_DIR", "QUALITY_DIR"):
+        env.pop(key, None)
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo warehouse built by the real pipeline, once; tests only read it or copy it."""
+    data = tmp_path_factory.mktemp("quality-demo")
+    env = _clean_env(
+        WAREHOUSE_PATH=str(data / "warehouse.duckdb"),
+        DEMO_EMPLOYEES=str(SMALL_ORG),
+        DEMO_SEED="7",
+        LRS_PORT=str(free_port()),
+        BAMBOOHR_EMULATOR_PORT=str(free_port()),
+        LATTICE_EMULATOR_PORT=str(free_port()),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "demo", "build"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return data / "warehouse.duckdb"
+
+
+@pytest.fixture
+def corrupt(demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the demo warehouse in tmp_path with SQL statements applied."""
+    monkeypatch.delenv("QUALITY_DIR", raising=False)
+    for key in [k for k in os.environ if k.startswith("EXPECTATIONS_")]:
+        monkeypatch.delenv(key)
+
+    def make(*statements: str) -> Path:
+        copy = tmp_path / "warehouse.duckdb"
+        shutil.copyfile(demo_warehouse, copy)
+        with duckdb.connect(str(copy)) as con:
+            for statement in statements:
+                con.execute(statement)
+        return copy
+
+    return make
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def rows_in(path: Path, table: str) -> int:
+    return query(path, f"select count(*) from {table}")[0][0]
+
+
+def quarantined_in(path: Path) -> list[tuple]:
+    """Each raw schema's quarantine table counted by reason, straight from the tables."""
+    found = query(
+        path,
+        "select table_schema from information_schema.tables where table_name = 'quarantine' "
+        "and table_schema like 'raw%' and table_schema not like '%_staging' order by 1",
+    )
+    out = []
+    for (schema,) in found:
+        out += query(
+            path,
+            f"select '{schema}', source, resource, reason, count(*) from {schema}.quarantine "
+            "group by all order by source, resource, reason",
+        )
+    return out
+
+
+def check(path: Path, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, list[str]]:
+    """The CLI `make check` calls, in-process: exit status and output lines."""
+    code = main(["--warehouse", str(path), *args])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def fail_lines(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith(("FAIL [", "WARN ["))]
+
+
+# --- the demo as built --------------------------------------------------------------
+
+
+def test_the_pipeline_run_recorded_every_suite_passing(demo_warehouse: Path) -> None:
+    """The Dagster job's asset checks validated every table and kept the results."""
+    rows = query(
+        demo_warehouse,
+        "select suite, count(*), bool_and(success), count(distinct run_id), min(invoked_by) "
+        "from quality.results group by suite order by suite",
+    )
+    assert [r[0] for r in rows] == ALL_SUITES
+    for suite, expectations, success, runs, invoked_by in rows:
+        assert expectations == len(load_suites()[suite].expectations), suite
+        assert (success, runs, invoked_by) == (True, 1, "dagster"), suite
+    # the checks on raw tables recorded the schema's quarantine, under the same run id
+    quarantine = query(
+        demo_warehouse,
+        "select schema_name, source, resource, reason, record_count from quality.quarantine_counts "
+        "order by schema_name, source, resource, reason",
+    )
+    assert quarantine == quarantined_in(demo_warehouse)  # every raw schema, with or without a suite
+    assert set(PLANTED_QUARANTINE) <= set(quarantine)
+    run_ids = query(
+        demo_warehouse, "select distinct run_id from quality.results union select run_id from quality.quarantine_counts"
+    )
+    assert len(run_ids) == 1
+    docs = demo_warehouse.parent / "quality" / "data_docs" / "index.html"
+    assert docs.is_file()
+    assert "raw_performance.reviews" in docs.read_text()
+
+
+def test_make_check_passes_on_the_demo_and_shows_quarantine(demo_warehouse: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_warehouse, copy)
+    proc = subprocess.run(
+        ["make", "-s", "check"],
+        cwd=ROOT,
+        env=_clean_env(WAREHOUSE_PATH=str(copy), QUALITY_RUN_ID="make-check-1"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert fail_lines(lines) == []
+    assert lines[-1] == "passed: 0 error-severity failure(s), 0 warning(s)"
+    shown = [line for line in lines if line.startswith("quarantined:")]
+    assert shown == [f"quarantined: {n} record(s) in {s}.{r}: {why}" for s, _, r, why, n in quarantined_in(copy)]
+    for planted in ("rating 0", "rating 7", "rating 9"):
+        assert f"quarantined: 1 record(s) in raw_performance.reviews: {planted} off the 1-5 scale" in shown
+    index = tmp_path / "quality" / "data_docs" / "index.html"
+    assert f"data docs: {index}" in lines
+    assert index.is_file()
+
+    # appended under its run id beside the pipeline's run, with the same verdicts
+    runs = query(
+        copy,
+        "select invoked_by, count(*), count(distinct suite), bool_and(success) "
+        "from quality.results where run_id = 'make-check-1' group by all",
+    )
+    total = sum(len(s.expectations) for s in load_suites().values())
+    assert runs == [("cli", total, len(ALL_SUITES), True)]
+    assert query(copy, "select count(distinct run_id) from quality.results") == [(2,)]
+    assert query(copy, "select count(*) from quality.quarantine_counts where run_id = 'make-check-1'") == [
+        (len(quarantined_in(copy)),)
+    ]
+
+
+def test_a_run_id_is_recorded_once(corrupt, capsys) -> None:
+    copy = corrupt()
+    for _ in range(2):
+        code, _lines = check(copy, capsys, "--run-id", "same-run", "--no-docs", "--suite", "raw_hris.employees")
+        assert code == 0
+    expected = len(load_suites()["raw_hris.employees"].expectations)
+    assert query(copy, "select count(*) from quality.results where run_id = 'same-run'") == [(expected,)]
+    # every raw schema's quarantine is counted, whichever suites ran
+    assert query(copy, "select count(*) from quality.quarantine_counts where run_id = 'same-run'") == [
+        (len(quarantined_in(copy)),)
+    ]
+
+
+# --- corruptions: each one fails make check naming the expectation ------------------
+
+
+def test_null_keys_fail(corrupt, capsys) -> None:
+    # dlt loads raw primary keys NOT NULL; the person key and a review's reviewee are not
+    copy = corrupt(
+        "update raw_hris.employees set employee_number = null where employee_number = 'E00002'",
+        "update raw_performance.reviews set reviewee_id = null "
+        "where id = (select min(id) from raw_performance.reviews)",
+    )
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert fail_lines(lines) == [
+        "FAIL [error] raw_hris.employees: expect_column_values_to_not_be_null on employee_number: "
+        f"1 of {rows_in(copy, 'raw_hris.employees')} rows unexpected, e.g. [None]",
+        "FAIL [error] raw_performance.reviews: expect_column_values_to_not_be_null on reviewee_id: "
+        f"1 of {rows_in(copy, 'raw_performance.reviews')} rows unexpected, e.g. [None]",
+    ]
+    assert lines[-1] == "FAILED: 2 error-severity failure(s), 0 warning(s)"
+
+
+def test_duplicate_key_fails(corrupt, capsys) -> None:
+    copy = corrupt(
+        "insert into raw_performance.reviews select * from raw_performance.reviews "
+        "where id = (select min(id) from raw_performance.reviews)"
+    )
+    first_id = query(copy, "select min(id) from raw_performance.reviews")[0][0]
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert fail_lines(lines) == [
+        "FAIL [error] raw_performance.reviews: expect_column_values_to_be_unique on id: "
+        f"2 of {rows_in(copy, 'raw_performance.reviews')} rows unexpected, e.g. [{first_id!r}, {first_id!r}]"
+    ]
+
+
+def test_off_scale_ratings_fail(corrupt, capsys) -> None:
+    copy = corrupt(
+        "update raw_performance.reviews set rating = 7 where id in (select id from raw_performance.reviews "
+        "order by id limit 2)",
+        "update marts.fct_capability_assessment set assessed_level = 0 "
+        "where assessment_id = (select min(assessment_id) from marts.fct_capability_assessment)",
+    )
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert fail_lines(lines) == [
+        "FAIL [error] marts.fct_capability_assessment: expect_column_values_to_be_between on assessed_level: "
+        f"1 of {rows_in(copy, 'marts.fct_capability_assessment')} rows unexpected, e.g. [0]",
+        "FAIL [error] raw_performance.reviews: expect_column_values_to_be_between on rating: "
+        f"2 of {rows_in(copy, 'raw_performance.reviews')} rows unexpected, e.g. [7, 7]",
+    ]
+
+
+def test_stale_source_fails_freshness(corrupt, capsys, monkeypatch) -> None:
+    # the HRIS has not loaded for three days
+    copy = corrupt("update raw_hris.employees set _dlt_load_id = cast(epoch(current_timestamp) - 3 * 86400 as varchar)")
+    code, lines = check(copy, capsys, "--no-docs", "--suite", "raw_hris.employees")
+
+    assert code == 1
+    (line,) = fail_lines(lines)
+    assert re.fullmatch(
+        r"FAIL \[error\] raw_hris\.employees: expect_column_min_to_be_between on load_age_hours: "
+        r"observed 72\.0\d+ \(expected at most 36\)",
+        line,
+    ), line
+
+    # the window is configurable
+    monkeypatch.setenv("EXPECTATIONS_MAX_LOAD_AGE_HOURS", "96")
+    code, lines = check(copy, capsys, "--no-docs", "--suite", "raw_hris.employees")
+    assert (code, fail_lines(lines)) == (0, [])
+
+
+def test_bands_contradicting_gaps_fail(corrupt, capsys) -> None:
+    # a gap of one level or more called "high" (exceeds the bar): a valid band, the wrong one
+    copy = corrupt(
+        "update marts.mart_capability_gap set gap_band = 'high' where gap_band = 'low' "
+        "and employee_id = (select min(employee_id) from marts.mart_capability_gap where gap_band = 'low') "
+        "and month_start_on = (select max(month_start_on) from marts.mart_capability_gap)"
+    )
+    changed = query(copy, "select count(*) from marts.mart_capability_gap where gap_band = 'high' and gap_levels >= 1")
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert changed[0][0] >= 1
+    assert fail_lines(lines) == [
+        "FAIL [error] marts.mart_capability_gap: expect_column_values_to_be_in_set on band_matches_gap: "
+        f"{changed[0][0]} of {rows_in(copy, 'marts.mart_capability_gap')} rows unexpected, "
+        f"e.g. {[False] * min(changed[0][0], 5)}"
+    ]
+
+
+def test_orphan_key_fails(corrupt, capsys) -> None:
+    copy = corrupt(
+        "update marts.fct_review set employee_id = 'E99999' "
+        "where review_id = (select min(review_id) from marts.fct_review)"
+    )
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert fail_lines(lines) == [
+        "FAIL [error] marts.fct_review: expect_column_values_to_be_in_set on employee_in_dim_employee: "
+        f"1 of {rows_in(copy, 'marts.fct_review')} rows unexpected, e.g. [False]"
+    ]
+
+
+def test_row_count_drop_since_the_previous_run_fails(corrupt, capsys, demo_warehouse: Path) -> None:
+    # the pipeline's check recorded every statement; keep 40% of them: a 60% drop, beyond 20%
+    before = rows_in(demo_warehouse, "raw_lms.statements")
+    kept = before * 2 // 5
+    copy = corrupt(
+        f"delete from raw_lms.statements where id not in (select id from raw_lms.statements order by id limit {kept})"
+    )
+    assert query(copy, "select distinct row_count from quality.results where suite = 'raw_lms.statements'") == [
+        (before,)
+    ]
+    code, lines = check(copy, capsys, "--no-docs")
+
+    assert code == 1
+    assert fail_lines(lines) == [
+        "FAIL [error] raw_lms.statements: expect_table_row_count_to_be_between: "
+        f"observed {kept} (expected at least {before * 80 // 100})"
+    ]
+    # the failed run is kept too, with the count it saw
+    assert query(
+        copy,
+        "select row_count, success from quality.results where invoked_by = 'cli' "
+        "and suite = 'raw_lms.statements' and expectation = 'expect_table_row_count_to_be_between'",
+    ) == [(kept, False)]
+
+
+# --- Dagster: errors on raw data block downstream assets, warnings do not -------------
+
+
+def _materialize_with_check(warehouse: Path):
+    from dagster import AssetKey, asset, materialize
+
+    from orchestration.assets.quality import make_check
+
+    @asset(key=AssetKey(["raw_hris", "employees"]))
+    def employees() -> None:  # stands in for the dlt load: the copy is already loaded
+        return None
+
+    @asset(key=AssetKey(["staging", "stg_hris__employees"]), deps=[employees])
+    def staged() -> None:
+        return None
+
+    result = materialize([employees, staged, make_check("raw_hris.employees", warehouse)], raise_on_error=False)
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    (evaluation,) = result.get_asset_check_evaluations()
+    return result, materialized, evaluation
+
+
+def test_error_on_raw_data_blocks_downstream_assets(corrupt) -> None:
+    from dagster import AssetCheckSeverity
+
+    copy = corrupt("update raw_hris.employees set employee_number = null where employee_number = 'E00002'")
+    result, materialized, evaluation = _materialize_with_check(copy)
+
+    assert not result.success
+    assert materialized == {"raw_hris/employees"}  # staging never ran
+    assert (evaluation.check_name, evaluation.passed, evaluation.severity) == (
+        "gx_employees",
+        False,
+        AssetCheckSeverity.ERROR,
+    )
+    metadata = {k: v.value for k, v in evaluation.metadata.items()}
+    assert metadata["failed_errors"] == 1
+    assert (
+        "| error | expect_column_values_to_not_be_null | employee_number | "
+        f"1 of {rows_in(copy, 'raw_hris.employees')} rows unexpected, e.g. [None] |" in metadata["failures"]
+    )
+    assert metadata["data_docs"] == (copy.parent / "quality" / "data_docs" / "index.html").as_uri()
+    assert Path(metadata["validation_page"]).is_file()
+    assert "Failed" in Path(metadata["validation_page"]).read_text()
+    # kept in the warehouse under the Dagster run id
+    rows = query(
+        copy,
+        f"select invoked_by, expectation, column_name, success from quality.results "
+        f"where run_id = '{result.run_id}' and not success",
+    )
+    assert rows == [("dagster", "expect_column_values_to_not_be_null", "employee_number", False)]
+
+
+def test_warnings_on_raw_data_do_not_block(corrupt) -> None:
+    from dagster import AssetCheckSeverity
+
+    copy = corrupt("update raw_hris.employees set work_email = 'nobody' where employee_number = 'E00003'")
+    result, materialized, evaluation = _materialize_with_check(copy)
+
+    assert result.success
+    assert materialized == {"raw_hris/employees", "staging/stg_hris__employees"}
+    assert (evaluation.passed, evaluation.severity) == (False, AssetCheckSeverity.WARN)
+    failures = evaluation.metadata["failures"].value
+    assert (
+        "| warn | expect_column_values_to_match_regex | work_email | "
+        f"1 of {rows_in(copy, 'raw_hris.employees')} rows unexpected, e.g. ['nobody'] |" in (failures)
+    )
+
+
+def test_only_checks_on_raw_tables_block() -> None:
+    from orchestration.assets.quality import GX_CHECKS
+
+    blocking = {spec.asset_key.path[0] for check in GX_CHECKS for spec in check.check_specs if spec.blocking}
+    non_blocking = {spec.asset_key.path[0] for check in GX_CHECKS for spec in check.check_specs if not spec.blocking}
+    assert blocking == {"raw_hris", "raw_lms", "raw_performance", "raw_framework"}
+    assert non_blocking == {"marts"}
+
+
+# --- every derived check can fail ------------------------------------------------------
+
+ONE = "where rowid = (select min(rowid) from {table}{cond})"
+DERIVED_CASES = [
+    # (suite, derived column, corruption of one row (or one day))
+    ("marts.dim_date", "day_has_no_gap_before", "delete from marts.dim_date where date_day = date '2020-02-10'"),
+    (
+        "marts.dim_date",
+        "month_start_matches_day",
+        "update marts.dim_date set month_start_on = date '2020-01-01' where date_day = date '2020-02-10'",
+    ),
+    (
+        "marts.dim_date",
+        "parts_match_day",
+        "update marts.dim_date set month_number = 3 where date_day = date '2020-02-10'",
+    ),
+    (
+        "marts.dim_employee",
+        "validity_is_ordered",
+        "update {table} set valid_to = valid_from - 1 " + ONE,
+        " where valid_to is not null",
+    ),
+    ("marts.dim_employee", "org_unit_in_dim_org_unit", "update {table} set org_unit_id = 'nowhere' " + ONE),
+    ("marts.dim_employee", "job_in_dim_job", "update {table} set job_profile_id = 'nojob' " + ONE),
+    ("marts.fct_capability_assessment", "review_in_fct_review", "update {table} set review_id = 'nope' " + ONE),
+    ("marts.fct_capability_assessment", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    (
+        "marts.fct_capability_assessment",
+        "capability_in_dim_capability",
+        "update {table} set capability_id = 'nope' " + ONE,
+    ),
+    ("marts.fct_learning_activity", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    ("marts.fct_learning_activity", "course_in_dim_course", "update {table} set course_id = 'CRS-999' " + ONE),
+    (
+        "marts.fct_learning_activity",
+        "completion_matches_verb",
+        "update {table} set is_completion = false " + ONE,
+        " where verb = 'completed'",
+    ),
+    (
+        "marts.fct_learning_activity",
+        "activity_on_matches_at",
+        "update {table} set activity_on = activity_on + 1 " + ONE,
+    ),
+    ("marts.fct_review", "reviewer_in_dim_employee", "update {table} set reviewer_employee_id = 'E99999' " + ONE),
+    (
+        "marts.fct_review",
+        "rater_type_matches_review_type",
+        "update {table} set rater_type = 'peer' " + ONE,
+        " where review_type = 'self'",
+    ),
+    (
+        "marts.mart_capability_gap",
+        "gap_matches_levels",
+        "update {table} set gap_levels = -1 " + ONE,
+        " where gap_levels = -2",
+    ),
+    (
+        "marts.mart_capability_gap",
+        "perception_gap_matches_levels",
+        "update {table} set perception_gap = perception_gap + 1 " + ONE,
+        " where perception_gap is not null",
+    ),
+    (
+        "marts.mart_capability_gap",
+        "open_gap_matches_gap",
+        "update {table} set is_open_gap = true " + ONE,
+        " where gap_levels = 0",
+    ),
+    ("marts.mart_capability_gap", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    ("marts.mart_capability_gap", "capability_in_dim_capability", "update {table} set capability_id = 'nope' " + ONE),
+    ("marts.mart_capability_gap", "org_unit_in_dim_org_unit", "update {table} set org_unit_id = 'nowhere' " + ONE),
+    ("marts.mart_capability_gap", "job_in_dim_job", "update {table} set job_profile_id = 'nojob' " + ONE),
+    ("marts.mart_capability_gap", "month_in_dim_date", "update {table} set month_start_on = date '1999-01-01' " + ONE),
+    ("raw_framework.course_capabilities", "capability_exists", "update {table} set capability_id = 'nope' " + ONE),
+    ("raw_framework.required_levels", "profile_exists", "update {table} set job_profile_id = 'nope' " + ONE),
+    ("raw_framework.required_levels", "capability_exists", "update {table} set capability_id = 'nope' " + ONE),
+    (
+        "raw_framework.required_levels",
+        "validity_is_ordered",
+        "update {table} set effective_to = '2000-01-01' " + ONE,
+        " where effective_to = ''",
+    ),
+    ("raw_hris.job_info", "employee_in_directory", "update {table} set employee_id = '999999' " + ONE),
+    (
+        "raw_lms.statements",
+        "score_scaled",
+        "update {table} set statement = json_merge_patch(statement, {patch}) " + ONE,
+        " where json_extract_string(statement, '$.result.score.scaled') is not null",
+    ),
+    ("raw_performance.competencies", "name_in_framework", "update {table} set name = 'Juggling' " + ONE),
+    ("raw_performance.review_cycles", "period_is_ordered", "update {table} set end_date = '2000-01-01' " + ONE),
+    ("raw_performance.reviews", "cycle_exists", "update {table} set review_cycle_id = 'cyc_nope' " + ONE),
+    (
+        "raw_performance.reviews__competency_ratings",
+        "parent_review_exists",
+        "update {table} set _dlt_parent_id = 'nope' " + ONE,
+    ),
+    (
+        "raw_performance.reviews__competency_ratings",
+        "competency_exists",
+        "update {table} set competency_id = 'cmp_nope' " + ONE,
+    ),
+]
+# failed on purpose elsewhere: tests/test_expectations.py (SCD2 flags, hire date) and above (freshness)
+DERIVED_TESTED_ELSEWHERE = {
+    ("marts.dim_employee", "current_rows_for_employee"),
+    ("marts.dim_employee", "is_current_matches_valid_to"),
+    ("marts.mart_capability_gap", "band_matches_gap"),
+    ("marts.fct_review", "employee_in_dim_employee"),
+    ("raw_hris.employees", "hire_days_after_load"),
+    *((name, "load_age_hours") for name, spec in load_suites().items() if "load_age_hours" in spec.derived_columns),
+}
+
+
+def test_every_derived_check_has_a_corruption() -> None:
+    derived = {(name, column) for name, spec in load_suites().items() for column in spec.derived_columns}
+    assert derived == {(case[0], case[1]) for case in DERIVED_CASES} | DERIVED_TESTED_ELSEWHERE
+
+
+@pytest.mark.parametrize(
+    ("suite", "column", "sql", "cond"),
+    [(*c, "")[:4] for c in DERIVED_CASES],
+    ids=[f"{c[0]}:{c[1]}" for c in DERIVED_CASES],
+)
+def test_derived_check_fails_on_its_corruption(corrupt, suite: str, column: str, sql: str, cond: str) -> None:
+    from expectations import validate_all
+
+    copy = corrupt(sql.format(table=suite, cond=cond, patch="""'{"result": {"score": {"scaled": 1.5}}}'"""))
+    (result,) = validate_all(str(copy), [suite])
+
+    assert result.error is None
+    failed = {(o.column, o.severity) for o in result.failed}
+    severity = next(o.severity for o in result.expectations if o.column == column)
+    assert failed == {(column, severity)}
+    (outcome,) = result.failed
+    assert outcome.unexpected_count >= 1
