@@ -26,6 +26,15 @@ PUBLISHED_MARTS = [
     "fct_review",
     "fct_capability_assessment",
     "mart_capability_gap",
+    "mart_capability_gap_by_org_unit",
+    "mart_capability_gap_by_job_profile",
+    "mart_learning_alignment",
+    "mart_learning_recommendations",
+    "mart_learning_effectiveness",
+    "mart_retention",
+    "mart_rater_calibration",
+    "mart_bench_strength",
+    "mart_identity_match_report",
 ]
 
 

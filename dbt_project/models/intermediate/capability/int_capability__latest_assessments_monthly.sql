@@ -1,4 +1,5 @@
--- The latest assessment per employee x capability x rater type as of each month end.
+-- The latest assessment per employee x capability x rater type (self, manager, peer,
+-- upward, test; harmonised 1-5 levels) as of each month end.
 -- Within one month the latest assessment wins (assessed_on, then submission time, then
 -- id); each month's winner holds until a later month has an assessment.
 {{ config(materialized='table') }}
@@ -7,7 +8,7 @@ with
 
 assessments as (
 
-    select * from {{ ref('int_performance__competency_assessments') }}
+    select * from {{ ref('int_capability__assessments_unified') }}
 
 ),
 
@@ -31,6 +32,7 @@ assessments_by_month as (
 
     from assessments
     where employee_id is not null
+        and assessed_level is not null
 
 ),
 

@@ -3,7 +3,8 @@
 -- not terminated before the month start). The employee's job is the one held at the
 -- month end (or on the termination date when they left during the month); the bar is
 -- the required level in force at the month end for that job profile; assessments are
--- the latest manager and self assessments as of the month end.
+-- the latest manager and self assessments as of the month end (peer and LMS test
+-- levels are shown beside them; the gap is judged on the manager's).
 
 with
 
@@ -114,7 +115,9 @@ with_assessments as (
     select
         required_capabilities.*,
         manager_assessments.assessed_level as manager_assessed_level,
-        self_assessments.assessed_level as self_assessed_level
+        self_assessments.assessed_level as self_assessed_level,
+        peer_assessments.assessed_level as peer_assessed_level,
+        test_assessments.assessed_level as test_assessed_level
 
     from required_capabilities
     left join latest_assessments as manager_assessments
@@ -127,6 +130,16 @@ with_assessments as (
         and required_capabilities.capability_id = self_assessments.capability_id
         and required_capabilities.month_start_on = self_assessments.month_start_on
         and self_assessments.rater_type = 'self'
+    left join latest_assessments as peer_assessments
+        on required_capabilities.employee_id = peer_assessments.employee_id
+        and required_capabilities.capability_id = peer_assessments.capability_id
+        and required_capabilities.month_start_on = peer_assessments.month_start_on
+        and peer_assessments.rater_type = 'peer'
+    left join latest_assessments as test_assessments
+        on required_capabilities.employee_id = test_assessments.employee_id
+        and required_capabilities.capability_id = test_assessments.capability_id
+        and required_capabilities.month_start_on = test_assessments.month_start_on
+        and test_assessments.rater_type = 'test'
 
 ),
 
@@ -156,7 +169,9 @@ final as (
         gap_levels,
         {{ capability_gap_band('gap_levels') }} as gap_band,
         perception_gap,
-        coalesce(gap_levels >= 1, false) as is_open_gap
+        coalesce(gap_levels >= 1, false) as is_open_gap,
+        peer_assessed_level,
+        test_assessed_level
 
     from gaps
 
