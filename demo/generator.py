@@ -1,8 +1,12 @@
 """Deterministic demo company: Northwind Demo Ltd.
 
-One fictional company simulated month by month over three years, then exported the way
-each source system would show it: a BambooHR-shaped HRIS, a Lattice-shaped performance
-tool and xAPI statements for the learning record store. The generator also writes the
+One fictional company simulated month by month over three years (hires, leavers and
+re-hires under the same BambooHR id, promotions, transfers, manager changes, learning
+with Q1 and autumn peaks), then exported the way each source system would show it: a
+BambooHR-shaped HRIS (with employment status history), a Lattice-shaped performance tool
+and xAPI statements for the learning record store; `demo/docebo.py`, `demo/finance.py`
+and `demo/vendors.py` export the same company to the other systems. Each export plants a
+few realistic bad records at fixed positions, which the connectors must quarantine. The generator also writes the
 ground truth it planted (true course effects, manager leniency, rating drift) so the
 impact engine can be validated against it; the warehouse models never read that truth.
 
@@ -71,6 +75,11 @@ COURSES = [
 # Planted true effects (capability levels gained on completion). Two courses have none.
 NO_EFFECT_COURSES = {"CRS-008", "CRS-017"}
 RATING_DRIFT_PER_CYCLE = 0.06
+# Learning is seasonal: new-year plans fill Q1, autumn is busy, summer and December are quiet.
+SEASONALITY = {1: 1.4, 2: 1.35, 3: 1.25, 4: 1.0, 5: 0.95, 6: 0.8, 7: 0.55, 8: 0.5, 9: 1.15, 10: 1.3, 11: 1.2, 12: 0.55}
+REHIRE_SHARE = 0.12  # of leavers who come back (same BambooHR id, new hire date)
+MANAGER_CHANGE_RATE = 0.003  # monthly chance of moving to another team lead in the department
+UNKNOWN_BAMBOO_ID = "99999"
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -138,12 +147,19 @@ class Person:
     last_overall: int | None = None
     last_trained_on: date | None = None
     level_since: date | None = None
+    previous_periods: list[tuple[date, date]] = field(default_factory=list)  # before a re-hire
 
     @property
     def display_name(self) -> str:
         return f"{self.last_name}, {self.first_name}"
 
+    @property
+    def original_hire_date(self) -> date:
+        return self.previous_periods[0][0] if self.previous_periods else self.hire_date
+
     def active_on(self, day: date) -> bool:
+        if any(start <= day < end for start, end in self.previous_periods):
+            return True
         return self.hire_date <= day and (self.termination_date is None or day < self.termination_date)
 
 
@@ -239,6 +255,8 @@ class DemoCompany:
             else ("Corporate", "Executive Office", "executive", 0, "London")
         )
         manager = self.people[person.manager] if person.manager is not None else None
+        if person.history and person.history[-1]["date"] == effective:
+            person.history.pop()  # two changes on one day (a promotion and a new manager): one row
         person.history.append(
             {
                 "date": effective,
@@ -282,6 +300,7 @@ class DemoCompany:
     def _learning_month(self, person: Person, month: date) -> None:
         open_gap = any(g >= 0.5 for g in self._gaps(person, month).values())
         probability = 0.07 + (0.06 if person.ability > 0.3 else 0.0) + (0.03 if open_gap else 0.0)
+        probability *= SEASONALITY[month.month]
         if self.rng.random() >= probability:
             return
         gaps = self._gaps(person, month)
@@ -424,8 +443,10 @@ class DemoCompany:
         self.cycle_ids = [
             f"cyc_{hashlib.sha1(c['name'].encode(), usedforsecurity=False).hexdigest()[:10]}" for c in cycles
         ]
+        self.rehires: list[tuple[Person, date]] = []
         for month in month_starts(START_ON, AS_OF):
             month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
+            self._rehire(month, month_end)
             self._transfers(month)
             # Review cycles whose submission window opens this month.
             for number, cycle in enumerate(cycles):
@@ -471,10 +492,23 @@ class DemoCompany:
             return
         leave_on = month + timedelta(days=int(self.rng.integers(0, (month_end - month).days + 1)))
         person.termination_date = leave_on
+        if self.rng.random() < REHIRE_SHARE:
+            self.rehires.append((person, leave_on + timedelta(days=int(self.rng.integers(90, 330)))))
         replacement_start = month_end + timedelta(days=1)
         if replacement_start <= AS_OF:
             level = int(self.rng.choice([1, 2], p=[0.7, 0.3]))
             self._new_person(person.department, level, replacement_start, person.manager)
+
+    def _rehire(self, month: date, month_end: date) -> None:
+        """Leavers who come back: same BambooHR id and employee number, a new hire date."""
+        for person, on in [item for item in self.rehires if month <= item[1] <= month_end]:
+            self.rehires.remove((person, on))
+            if on > AS_OF or person.termination_date is None:
+                continue
+            person.previous_periods.append((person.hire_date, person.termination_date))
+            person.hire_date, person.termination_date = on, None
+            person.level_since = on
+            self._record_job(person, on)
 
     def _transfers(self, month: date) -> None:
         siblings = {}
@@ -489,6 +523,9 @@ class DemoCompany:
                 target = options[int(self.rng.integers(0, len(options)))]
                 lead = self.teams[target][int(self.rng.integers(0, len(self.teams[target])))]
                 self._move(person, month, department=target, manager=lead)
+            elif self.rng.random() < MANAGER_CHANGE_RATE and level <= 3 and len(self.teams[person.department]) > 1:
+                leads = [lead for lead in self.teams[person.department] if lead != person.manager]
+                self._move(person, month, manager=leads[int(self.rng.integers(0, len(leads)))])
 
     # -- export -------------------------------------------------------------------------
     def bamboohr_employees(self) -> list[dict]:
@@ -505,6 +542,7 @@ class DemoCompany:
                     "displayName": p.display_name,
                     "workEmail": p.email,
                     "hireDate": p.hire_date.isoformat(),
+                    "originalHireDate": p.original_hire_date.isoformat(),
                     "terminationDate": p.termination_date.isoformat() if p.termination_date else None,
                     "status": "Inactive" if p.termination_date else "Active",
                     "jobTitle": job["job_title"],
@@ -515,7 +553,50 @@ class DemoCompany:
                     "lastChanged": self._last_changed(p),
                 }
             )
-        return rows
+        return rows + self._bad_employees(rows)
+
+    @staticmethod
+    def _bad_employees(rows: list[dict]) -> list[dict]:
+        """Planted report rows the connector must quarantine, one per kind of defect."""
+        template = rows[len(rows) // 2]
+        return [
+            {**template, "id": None, "employeeNumber": "E99901"},  # missing id
+            dict(rows[len(rows) // 3]),  # the same id twice in one report
+            {**template, "id": "99901", "employeeNumber": "E99902", "hireDate": "31/12/2024"},  # wrong type
+            {**template, "id": "99902", "employeeNumber": "E99903", "hireDate": "2099-01-04"},  # in the future
+            {**template, "id": "99903", "employeeNumber": "E99904", "workEmail": "no-at-sign"},  # malformed
+        ]
+
+    def bamboohr_employment_status(self) -> dict[str, dict]:
+        """`employees/changed/tables/employmentStatus`: a row per hire and per termination."""
+        out = {}
+        for p in self.people:
+            rows = []
+            for start, end in [*p.previous_periods, (p.hire_date, p.termination_date)]:
+                status = "Part-Time" if p.index % 11 == 0 else "Full-Time"
+                rows.append({"date": start.isoformat(), "employmentStatus": status, "terminationTypeId": None})
+                if end is not None:
+                    kind = "Voluntary" if (p.index + end.day) % 4 else "Involuntary"
+                    rows.append({"date": end.isoformat(), "employmentStatus": "Terminated", "terminationTypeId": kind})
+            for n, row in enumerate(rows, start=1):
+                row.update({"id": str(n), "employeeId": p.bamboo_id})
+            out[p.bamboo_id] = {"lastChanged": self._last_changed(p), "rows": rows}
+        # Planted: a row dated before the hire, one in the future, and an unknown employee.
+        victim = self.people[len(self.people) // 2]
+        table = out[victim.bamboo_id]["rows"]
+        table.append(
+            {"id": "90", "employeeId": victim.bamboo_id, "date": "1999-01-01", "employmentStatus": "Contractor"}
+        )
+        table.append(
+            {"id": "91", "employeeId": victim.bamboo_id, "date": "2099-01-01", "employmentStatus": "Part-Time"}
+        )
+        out[UNKNOWN_BAMBOO_ID] = {
+            "lastChanged": self._last_changed(victim),
+            "rows": [
+                {"id": "1", "employeeId": UNKNOWN_BAMBOO_ID, "date": "2024-02-01", "employmentStatus": "Full-Time"}
+            ],
+        }
+        return out
 
     def _last_changed(self, p: Person) -> str:
         latest = max([h["date"] for h in p.history] + [p.termination_date or date.min])
@@ -644,11 +725,20 @@ class DemoCompany:
         return {"course_effects": effects, "manager_leniency": leniency, "parameters": params}
 
     def write(self, folder: Path) -> dict:
+        from demo import vendors  # these exports build on this module
+        from demo.docebo import docebo
+        from demo.finance import write_finance
+
         folder.mkdir(parents=True, exist_ok=True)
         files = {
             "bamboohr_employees.json": self.bamboohr_employees(),
             "bamboohr_job_info.json": self.bamboohr_job_info(),
-            "lattice.json": self.lattice(),
+            "bamboohr_employment_status.json": self.bamboohr_employment_status(),
+            "docebo.json": docebo(self),
+            "fifteen_five.json": vendors.fifteen_five(self),
+            "culture_amp.json": vendors.culture_amp(self),
+            "workday.json": vendors.workday_snapshots(self),
+            "lattice.json": {**self.lattice(), **vendors.lattice_goals_feedback(self)},
             "truth.json": self.truth(),
         }
         for name, payload in files.items():
@@ -657,7 +747,11 @@ class DemoCompany:
         with (folder / "xapi_statements.jsonl").open("w", encoding="utf-8") as handle:
             for statement in statements:
                 handle.write(json.dumps(statement, sort_keys=True) + "\n")
+        finance = write_finance(self, folder / "finance")
+        vendors.write_payroll_xlsx(self, folder / "hr_drop")
         manifest = {
+            "finance_files": len(finance),
+            "rehired": sum(bool(p.previous_periods) for p in self.people),
             "seed": self.seed,
             "employees": self.size,
             "people": len(self.people),

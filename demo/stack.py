@@ -1,9 +1,10 @@
 """The demo stack: demo data, vendor emulators, the LRS, the pipeline run and the UIs.
 
 `python -m demo build` generates the demo company (when its size, seed or generator
-changed), starts the BambooHR and Lattice emulators and the real ralph LRS on loopback
-with credentials generated for this run, fills the LRS, runs the Dagster job headless
-and stops what it started. `python -m demo serve` does the same, then keeps the
+changed), starts the BambooHR, Lattice, Docebo, 15Five, Workday and Culture Amp
+emulators and the real ralph LRS on loopback with credentials generated for this run,
+fills the LRS, points the file-drop sources at the generated finance and HR files, runs
+the Dagster job headless and stops what it started. `python -m demo serve` does the same, then keeps the
 emulators and the LRS up and serves the Dagster UI and Superset until Ctrl-C.
 """
 
@@ -26,6 +27,7 @@ import duckdb
 import pandas as pd
 import requests
 
+from demo.emulators import WORKDAY_REPORT_PATH
 from demo.generator import DemoCompany
 from demo.lrs import RalphServer
 
@@ -57,13 +59,18 @@ def settings() -> dict:
         "lrs_port": int(os.environ.get("LRS_PORT", "8100")),
         "bamboohr_port": int(os.environ.get("BAMBOOHR_EMULATOR_PORT", "8101")),
         "lattice_port": int(os.environ.get("LATTICE_EMULATOR_PORT", "8102")),
+        "docebo_port": int(os.environ.get("DOCEBO_EMULATOR_PORT", "8103")),
+        "fifteen_five_port": int(os.environ.get("FIFTEEN_FIVE_EMULATOR_PORT", "8104")),
+        "workday_port": int(os.environ.get("WORKDAY_EMULATOR_PORT", "8105")),
+        "culture_amp_port": int(os.environ.get("CULTURE_AMP_EMULATOR_PORT", "8106")),
     }
 
 
 def fingerprint(employees: int, seed: int) -> str:
     """Changes whenever the demo data would change: size, seed, generator or framework."""
     digest = hashlib.sha256(f"{employees}:{seed}".encode())
-    for path in sorted([ROOT / "demo" / "generator.py", *(ROOT / "framework").glob("*.csv")]):
+    generators = [ROOT / "demo" / name for name in ("generator.py", "docebo.py", "finance.py", "vendors.py")]
+    for path in sorted([*generators, *(ROOT / "framework").glob("*.csv")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -159,12 +166,27 @@ def stop_process(process: subprocess.Popen, name: str, first: signal.Signals = s
 @contextmanager
 def source_systems(cfg: dict, manifest: dict):
     """Emulators and the LRS, up for the duration; yields the connector environment."""
-    for name in ("bamboohr_port", "lattice_port", "lrs_port"):
+    for name in (
+        "bamboohr_port",
+        "lattice_port",
+        "docebo_port",
+        "fifteen_five_port",
+        "workday_port",
+        "culture_amp_port",
+        "lrs_port",
+    ):
         if not port_free(cfg[name]):
             raise RuntimeError(f"port {cfg[name]} ({name}) is in use; stop the other demo or set the port variable")
     run_env = {
         "BAMBOOHR_API_KEY": secrets.token_urlsafe(24),
         "LATTICE_API_TOKEN": secrets.token_urlsafe(24),
+        "DOCEBO_CLIENT_ID": f"demo-{secrets.token_hex(4)}",
+        "DOCEBO_CLIENT_SECRET": secrets.token_urlsafe(24),
+        "FIFTEEN_FIVE_API_KEY": secrets.token_urlsafe(24),
+        "WORKDAY_USERNAME": "ISU_Warehouse@northwind",
+        "WORKDAY_PASSWORD": secrets.token_urlsafe(18),
+        "CULTURE_AMP_CLIENT_ID": f"demo-{secrets.token_hex(4)}",
+        "CULTURE_AMP_CLIENT_SECRET": secrets.token_urlsafe(24),
         "LRS_USERNAME": "pipeline",
         "LRS_PASSWORD": secrets.token_urlsafe(18),
     }
@@ -179,6 +201,14 @@ def source_systems(cfg: dict, manifest: dict):
             str(cfg["bamboohr_port"]),
             "--lattice-port",
             str(cfg["lattice_port"]),
+            "--docebo-port",
+            str(cfg["docebo_port"]),
+            "--fifteen-five-port",
+            str(cfg["fifteen_five_port"]),
+            "--workday-port",
+            str(cfg["workday_port"]),
+            "--culture-amp-port",
+            str(cfg["culture_amp_port"]),
         ],
         cwd=ROOT,
         env={**os.environ, **run_env},
@@ -189,7 +219,13 @@ def source_systems(cfg: dict, manifest: dict):
     ralph = RalphServer(cfg["data_dir"] / "lrs", cfg["lrs_port"], run_env["LRS_USERNAME"], run_env["LRS_PASSWORD"])
     try:
         wait_for_http(f"http://127.0.0.1:{cfg['lattice_port']}/", 30, emulators)
-        log(f"BambooHR emulator on :{cfg['bamboohr_port']}, Lattice emulator on :{cfg['lattice_port']}")
+        for name in ("docebo_port", "fifteen_five_port", "workday_port", "culture_amp_port"):
+            wait_for_http(f"http://127.0.0.1:{cfg[name]}/", 30, emulators)
+        log(
+            f"emulators up: BambooHR :{cfg['bamboohr_port']}, Lattice :{cfg['lattice_port']}, "
+            f"Docebo :{cfg['docebo_port']}, 15Five :{cfg['fifteen_five_port']}, Workday :{cfg['workday_port']}, "
+            f"Culture Amp :{cfg['culture_amp_port']}"
+        )
         if not ralph.is_filled_with(manifest["fingerprint"]):
             ralph.reset_store()
         ralph.start()
@@ -201,6 +237,13 @@ def source_systems(cfg: dict, manifest: dict):
             {
                 "BAMBOOHR_BASE_URL": f"http://127.0.0.1:{cfg['bamboohr_port']}/api/gateway.php/northwind/v1",
                 "LATTICE_BASE_URL": f"http://127.0.0.1:{cfg['lattice_port']}/v1",
+                "DOCEBO_BASE_URL": f"http://127.0.0.1:{cfg['docebo_port']}",
+                "FINANCE_EXPORT_DIR": str(cfg["demo_dir"] / "finance"),
+                "HR_DROP_DIR": str(cfg["demo_dir"] / "hr_drop"),
+                "FIFTEEN_FIVE_BASE_URL": f"http://127.0.0.1:{cfg['fifteen_five_port']}/api/public",
+                "WORKDAY_REPORT_URL": f"http://127.0.0.1:{cfg['workday_port']}{WORKDAY_REPORT_PATH}",
+                "WORKDAY_AS_OF_DATE": manifest["as_of"],
+                "CULTURE_AMP_BASE_URL": f"http://127.0.0.1:{cfg['culture_amp_port']}/v1",
                 "LRS_URL": ralph.url,
             }
         )

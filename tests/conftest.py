@@ -22,6 +22,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+DEMO_PORT_VARIABLES = (
+    "LRS_PORT",
+    "BAMBOOHR_EMULATOR_PORT",
+    "LATTICE_EMULATOR_PORT",
+    "DOCEBO_EMULATOR_PORT",
+    "FIFTEEN_FIVE_EMULATOR_PORT",
+    "WORKDAY_EMULATOR_PORT",
+    "CULTURE_AMP_EMULATOR_PORT",
+)
+
+
+def free_demo_ports() -> dict[str, str]:
+    """A free loopback port for every source system a demo build starts."""
+    return {name: str(free_port()) for name in DEMO_PORT_VARIABLES}
+
+
 @pytest.fixture(scope="session")
 def small_company() -> DemoCompany:
     return DemoCompany(SMALL_ORG, seed=7).generate()
@@ -83,3 +99,97 @@ def ralph(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server.fill(demo_dir / "xapi_statements.jsonl", "tests")
     yield server
     server.stop()
+
+
+class DoceboStack:
+    """The Docebo emulator with per-session client credentials and its own faults."""
+
+    def __init__(self, demo_dir: Path):
+        from demo.emulators import make_docebo_server
+
+        self.client_id = f"tests-{secrets.token_hex(4)}"
+        self.client_secret = secrets.token_urlsafe(16)
+        self.faults = Faults()
+        self.server = make_docebo_server(
+            load_demo(demo_dir), client_id=self.client_id, client_secret=self.client_secret, faults=self.faults
+        )
+        serve_in_thread(self.server)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def docebo(demo_dir: Path) -> Iterator[DoceboStack]:
+    stack = DoceboStack(demo_dir)
+    yield stack
+    stack.close()
+
+
+@pytest.fixture
+def docebo_clean(docebo: DoceboStack) -> Iterator[DoceboStack]:
+    """The Docebo emulator, with fault injection reset after the test."""
+    docebo.faults.reset()
+    yield docebo
+    docebo.faults.reset()
+
+
+class PeopleToolsStack:
+    """The 15Five, Workday and Culture Amp emulators, with per-session credentials."""
+
+    def __init__(self, demo_dir: Path):
+        from demo.emulators import (
+            WORKDAY_REPORT_PATH,
+            make_culture_amp_server,
+            make_fifteen_five_server,
+            make_workday_server,
+        )
+
+        data = load_demo(demo_dir)
+        self.faults = Faults()
+        self.fifteen_five_key = secrets.token_urlsafe(16)
+        self.workday_user, self.workday_password = "ISU_Tests@northwind", secrets.token_urlsafe(12)
+        self.fifteen_five = make_fifteen_five_server(data, api_key=self.fifteen_five_key, faults=self.faults)
+        self.workday = make_workday_server(
+            data,
+            username=self.workday_user,
+            password=self.workday_password,
+            report_path=WORKDAY_REPORT_PATH,
+            faults=self.faults,
+        )
+        self.culture_amp_id, self.culture_amp_secret = "tests-ca", secrets.token_urlsafe(16)
+        self.culture_amp = make_culture_amp_server(
+            data, client_id=self.culture_amp_id, client_secret=self.culture_amp_secret, faults=self.faults
+        )
+        self.report_path = WORKDAY_REPORT_PATH
+        for server in (self.fifteen_five, self.workday, self.culture_amp):
+            serve_in_thread(server)
+
+    @property
+    def fifteen_five_url(self) -> str:
+        return f"http://127.0.0.1:{self.fifteen_five.server_port}/api/public"
+
+    @property
+    def workday_url(self) -> str:
+        return f"http://127.0.0.1:{self.workday.server_port}{self.report_path}"
+
+    @property
+    def culture_amp_url(self) -> str:
+        return f"http://127.0.0.1:{self.culture_amp.server_port}/v1"
+
+    def close(self) -> None:
+        for server in (self.fifteen_five, self.workday, self.culture_amp):
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture(scope="session")
+def people_tools(demo_dir: Path) -> Iterator[PeopleToolsStack]:
+    stack = PeopleToolsStack(demo_dir)
+    yield stack
+    stack.close()

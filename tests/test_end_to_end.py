@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from demo.generator import DemoCompany
-from tests.conftest import SMALL_ORG, free_port
+from tests.conftest import SMALL_ORG, free_demo_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 MARTS = [
@@ -54,9 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "WAREHOUSE_PATH": str(data / "warehouse.duckdb"),
         "DEMO_EMPLOYEES": str(SMALL_ORG),
         "DEMO_SEED": "7",
-        "LRS_PORT": str(free_port()),
-        "BAMBOOHR_EMULATOR_PORT": str(free_port()),
-        "LATTICE_EMULATOR_PORT": str(free_port()),
+        **free_demo_ports(),
     }
     for key in ("SUPERSET_HOME", "DAGSTER_HOME", "SERVING_WAREHOUSE_PATH", "DLT_PIPELINES_DIR"):
         env.pop(key, None)

@@ -21,7 +21,7 @@ import pytest
 
 from expectations.__main__ import main
 from expectations.suites import load_suites
-from tests.conftest import SMALL_ORG, free_port
+from tests.conftest import SMALL_ORG, free_demo_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_SUITES = sorted(load_suites())
@@ -50,9 +50,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         WAREHOUSE_PATH=str(data / "warehouse.duckdb"),
         DEMO_EMPLOYEES=str(SMALL_ORG),
         DEMO_SEED="7",
-        LRS_PORT=str(free_port()),
-        BAMBOOHR_EMULATOR_PORT=str(free_port()),
-        LATTICE_EMULATOR_PORT=str(free_port()),
+        **free_demo_ports(),
     )
     proc = subprocess.run(
         [sys.executable, "-m", "demo", "build"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500

@@ -7,6 +7,12 @@ company domain) and `BAMBOOHR_API_KEY`.
 - `employees`: `POST reports/custom?format=JSON&onlyCurrent=false`, merged on `id`.
 - `job_info`: `GET employees/changed/tables/jobInfo?since=...`, incremental on the
   employee's `lastChanged`, merged on (`employee_id`, `id`).
+- `employment_status`: `GET employees/changed/tables/employmentStatus?since=...` (hires,
+  status changes, terminations and re-hires), incremental and merged the same way.
+
+Rows of both tables are checked against the employees' first hire dates (one extra
+custom report of `hireDate` and `originalHireDate`): a row for an employee the report
+does not list, or dated before the hire or in the future, is quarantined.
 """
 
 from __future__ import annotations
@@ -60,6 +66,24 @@ def _valid_date(text: str | None) -> bool:
         return False
 
 
+def table_row_problem(row: dict, hired: dict[str, date]) -> str | None:
+    """Why a row of an effective-dated table cannot be loaded, or None when it can."""
+    if not row.get("id"):
+        return "missing row id"
+    employee = str(row.get("employeeId") or "")
+    if employee not in hired:
+        return "unknown employee"
+    try:
+        effective = date.fromisoformat(str(row.get("date")))
+    except ValueError:
+        return "effective date missing or malformed"
+    if effective > datetime.now(UTC).date():
+        return "effective date in the future"
+    if effective < hired[employee]:
+        return "effective date before hire"
+    return None
+
+
 def employee_problem(row: dict) -> str | None:
     """Why an employee record cannot be loaded, or None when it can."""
     if not row.get("id"):
@@ -102,31 +126,47 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
                 seen.add(row["id"])
                 yield row
 
-    @dlt.resource(name="job_info", write_disposition="merge", primary_key=["employeeId", "id"])
-    def job_info(
-        last_changed=dlt.sources.incremental(
-            "lastChanged", initial_value="1970-01-01T00:00:00+00:00", on_cursor_value_missing="include"
-        ),
-    ):
-        client = _client(base_url, api_key)
-        response = client.get("employees/changed/tables/jobInfo", params={"since": last_changed.last_value})
+    def hire_dates(client: RESTClient) -> dict[str, date]:
+        """Each employee's first hire date (`originalHireDate`, else `hireDate`) by id."""
+        response = client.post(
+            "reports/custom",
+            params={"format": "JSON", "onlyCurrent": "false"},
+            json={"fields": ["hireDate", "originalHireDate"]},
+        )
         raise_for_source(SOURCE, response)
-        for employee_id, table in (response.json().get("employees") or {}).items():
-            for row in table.get("rows") or []:
-                record = {
-                    **row,
-                    "employeeId": row.get("employeeId") or employee_id,
-                    "lastChanged": table.get("lastChanged"),
-                }
-                if not row.get("id") or not _valid_date(row.get("date")):
-                    yield quarantined(
-                        SOURCE,
-                        "job_info",
-                        record,
-                        "row id or effective date missing or invalid",
-                        key=f"{employee_id}:{row.get('id')}",
-                    )
-                    continue
-                yield record
+        found = {}
+        for row in response.json().get("employees") or []:
+            text = row.get("originalHireDate") or row.get("hireDate")
+            if row.get("id") and _valid_date(text):
+                found[str(row["id"])] = date.fromisoformat(text)
+        return found
 
-    return employees, job_info
+    def table(api_table: str, name: str):
+        """An effective-dated BambooHR table, incremental on the employee's `lastChanged`."""
+
+        @dlt.resource(name=name, write_disposition="merge", primary_key=["employeeId", "id"])
+        def resource(
+            last_changed=dlt.sources.incremental(
+                "lastChanged", initial_value="1970-01-01T00:00:00+00:00", on_cursor_value_missing="include"
+            ),
+        ):
+            client = _client(base_url, api_key)
+            hired = hire_dates(client)
+            response = client.get(f"employees/changed/tables/{api_table}", params={"since": last_changed.last_value})
+            raise_for_source(SOURCE, response)
+            for employee_id, rows in (response.json().get("employees") or {}).items():
+                for row in rows.get("rows") or []:
+                    record = {
+                        **row,
+                        "employeeId": row.get("employeeId") or employee_id,
+                        "lastChanged": rows.get("lastChanged"),
+                    }
+                    problem = table_row_problem(record, hired)
+                    if problem:
+                        yield quarantined(SOURCE, name, record, problem, key=f"{employee_id}:{row.get('id')}")
+                        continue
+                    yield record
+
+        return resource
+
+    return employees, table("jobInfo", "job_info"), table("employmentStatus", "employment_status")

@@ -1,9 +1,12 @@
-"""Lattice: users, competencies, review cycles and reviews with competency ratings.
+"""Lattice: users, competencies, review cycles, reviews with competency ratings, goals
+(target, current, status) and feedback.
 
 API: `https://api.latticehq.com/v1`, bearer token; lists answer
 `{"data": [...], "hasMore": bool, "endingCursor": str}` and take `limit` and
 `startingAfter`. Configure with `LATTICE_BASE_URL` and `LATTICE_API_TOKEN`.
-Every resource is merged on `id`, so a re-run never duplicates.
+Every resource is merged on `id`, so a re-run never duplicates. Goals whose owner is not a
+Lattice user or whose target/current value is not a number, and feedback between unknown
+users, are quarantined.
 """
 
 from __future__ import annotations
@@ -36,6 +39,22 @@ def review_problem(review: dict) -> str | None:
         value = item.get("rating")
         if not isinstance(value, int) or not low <= value <= high:
             return f"competency rating {value!r} off the {low}-{high} scale"
+    return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def goal_problem(goal: dict, users: set[str]) -> str | None:
+    """Why a goal cannot be loaded, or None when it can."""
+    if not goal.get("id"):
+        return "missing id"
+    if goal.get("ownerId") not in users:
+        return "unknown owner"
+    for key, label in (("targetValue", "target"), ("currentValue", "current")):
+        if goal.get(key) is not None and not _is_number(goal[key]):
+            return f"{label} not a number"
     return None
 
 
@@ -73,9 +92,36 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
                 problem = review_problem(review)
                 yield quarantined(SOURCE, "reviews", review, problem) if problem else review
 
+    def user_ids() -> set[str]:
+        return {item["id"] for page in pages("users") for item in page if item.get("id")}
+
+    @dlt.resource(name="goals", write_disposition="merge", primary_key="id")
+    def goals():
+        users = user_ids()
+        for page in pages("goals"):
+            for goal in page:
+                problem = goal_problem(goal, users)
+                yield quarantined(SOURCE, "goals", goal, problem) if problem else goal
+
+    @dlt.resource(name="feedbacks", write_disposition="merge", primary_key="id")
+    def feedbacks():
+        users = user_ids()
+        for page in pages("feedbacks"):
+            for item in page:
+                problem = None
+                if not item.get("id"):
+                    problem = "missing id"
+                elif item.get("fromId") not in users:
+                    problem = "unknown giver"
+                elif item.get("toId") not in users:
+                    problem = "unknown recipient"
+                yield quarantined(SOURCE, "feedbacks", item, problem) if problem else item
+
     return (
         listing("users", "users"),
         listing("competencies", "competencies"),
         listing("reviewCycles", "review_cycles"),
         reviews,
+        goals,
+        feedbacks,
     )

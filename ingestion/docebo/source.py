@@ -1,0 +1,222 @@
+"""Docebo LMS: users, courses, enrolments, learning plans and external training.
+
+API: `https://<tenant>.docebosaas.com`, OAuth2 client credentials at `POST /oauth2/token`
+(an API app created under Admin > API and SSO), then bearer-token lists paged with
+`page` (1-based) and `page_size`, answered `{"data": {"items": [...], "has_more_data":
+bool}}`. Configure with `DOCEBO_BASE_URL`, `DOCEBO_CLIENT_ID`, `DOCEBO_CLIENT_SECRET`
+(optional `DOCEBO_PAGE_SIZE`, default 200). Every table is a full snapshot merged on its
+key, so a re-run never duplicates; tables are named `docebo_*` in `raw_lms`, beside the
+xAPI statements.
+
+An enrolment is quarantined, never dropped, when it names a user or course the LMS
+does not list, has a score that is not a number in 0-100, or dates that cannot be true
+(completed in the future or before the enrolment).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import dlt
+from dlt.sources.helpers.rest_client import RESTClient
+
+from ingestion.errors import require_env
+from ingestion.http import HasMoreDataPaginator, oauth2_client_credentials, retrying_session, source_hooks
+from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
+
+SOURCE = "docebo"
+PAGE_SIZE = 200
+ENDPOINTS = {
+    "docebo_users": "manage/v1/user",
+    "docebo_courses": "learn/v1/courses",
+    "docebo_enrollments": "learn/v1/enrollments",
+    "docebo_learning_plans": "learningplan/v1/learningplans",
+    "docebo_external_training": "learn/v1/external_training",
+}
+KEYS = {
+    "docebo_users": "user_id",
+    "docebo_courses": "id_course",
+    "docebo_enrollments": ["user_id", "course_id"],
+    "docebo_learning_plans": "learning_plan_id",
+    "docebo_external_training": "id",
+}
+# The fields each resource is expected to carry; anything else is reported as a change.
+FIELDS = {
+    "docebo_users": [
+        "user_id",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "uuid",
+        "level",
+        "valid",
+        "creation_date",
+    ],
+    "docebo_courses": ["id_course", "code", "name", "type", "duration", "credits", "date_creation"],
+    "docebo_enrollments": [
+        "user_id",
+        "course_id",
+        "enrollment_date",
+        "enrollment_status",
+        "enrollment_completion_date",
+        "enrollment_validity_end_date",
+        "enrollment_score",
+        "total_time",
+    ],
+    "docebo_learning_plans": ["learning_plan_id", "uuid", "code", "title", "courses"],
+    "docebo_external_training": [
+        "id",
+        "user_id",
+        "course_name",
+        "training_type",
+        "from_date",
+        "to_date",
+        "hours",
+        "credits",
+        "status",
+    ],
+}
+OPTIONAL = {
+    "docebo_users": ["field_1", "field_2", "last_access_date"],
+    "docebo_courses": ["url", "price", "description"],
+    "docebo_enrollments": ["course_code"],
+    "docebo_learning_plans": ["created_on"],
+    "docebo_external_training": ["provider", "cost", "currency"],
+}
+
+
+def _when(text) -> datetime | None:
+    """A Docebo date or datetime (`YYYY-MM-DD[ HH:MM:SS]`) as an aware datetime, else None."""
+    try:
+        value = datetime.fromisoformat(str(text))
+    except (TypeError, ValueError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def enrollment_problem(row: dict, users: set[str], courses: set[str]) -> str | None:
+    """Why an enrolment cannot be loaded, or None when it can."""
+    if row.get("user_id") in (None, "") or row.get("course_id") in (None, ""):
+        return "missing user_id or course_id"
+    if str(row["user_id"]) not in users:
+        return "unknown user"
+    if str(row["course_id"]) not in courses:
+        return "unknown course"
+    score = row.get("enrollment_score")
+    if score is not None and not _is_number(score):
+        return "score not a number"
+    if score is not None and not 0 <= score <= 100:
+        return "score off the 0-100 scale"
+    enrolled = _when(row.get("enrollment_date"))
+    if enrolled is None:
+        return "enrollment_date missing or malformed"
+    if enrolled > datetime.now(UTC):
+        return "enrollment date in the future"
+    completed = row.get("enrollment_completion_date")
+    if completed:
+        done = _when(completed)
+        if done is None:
+            return "completion date malformed"
+        if done > datetime.now(UTC):
+            return "completion date in the future"
+        if done < enrolled:
+            return "completed before enrolled"
+    if row.get("total_time") is not None and not _is_number(row["total_time"]):
+        return "total_time not a number"
+    return None
+
+
+@dlt.source(name=SOURCE)
+def docebo_source(
+    base_url: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    page_size: int | None = None,
+):
+    """Docebo LMS data. Credentials are read when the load runs."""
+    size = page_size or int(os.environ.get("DOCEBO_PAGE_SIZE", PAGE_SIZE))
+    clients: list[RESTClient] = []
+
+    def client() -> RESTClient:
+        if not clients:  # one client (and one access token) per load
+            url = require_env(SOURCE, "DOCEBO_BASE_URL", base_url or os.environ.get("DOCEBO_BASE_URL")).rstrip("/")
+            cid = require_env(SOURCE, "DOCEBO_CLIENT_ID", client_id or os.environ.get("DOCEBO_CLIENT_ID"))
+            secret = require_env(
+                SOURCE, "DOCEBO_CLIENT_SECRET", client_secret or os.environ.get("DOCEBO_CLIENT_SECRET")
+            )
+            session = retrying_session()
+            clients.append(
+                RESTClient(
+                    base_url=url + "/",
+                    auth=oauth2_client_credentials(SOURCE, f"{url}/oauth2/token", cid, secret, session),
+                    paginator=HasMoreDataPaginator(),
+                    data_selector="data.items",
+                    session=session,
+                )
+            )
+        return clients[0]
+
+    def items(name: str):
+        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+        for page in client().paginate(ENDPOINTS[name], params={"page_size": size}, hooks=source_hooks(SOURCE)):
+            for item in page:
+                yield from watch.changes(item)
+                yield item
+
+    def keys_of(name: str) -> set[str]:
+        key = KEYS[name]
+        return {str(item[key]) for item in items(name) if isinstance(item, dict) and item.get(key) not in (None, "")}
+
+    def simple(name: str):
+        key = KEYS[name]
+
+        @dlt.resource(name=name, write_disposition="merge", primary_key=key)
+        def resource():
+            seen: set[str] = set()
+            for item in items(name):
+                if not isinstance(item, dict):  # a schema change report
+                    yield item
+                    continue
+                value = item.get(key)
+                if value in (None, ""):
+                    yield quarantined(SOURCE, name, item, f"missing {key}", key="")
+                elif str(value) in seen:
+                    yield quarantined(SOURCE, name, item, "duplicate id", key=str(value))
+                else:
+                    seen.add(str(value))
+                    yield item
+
+        return resource
+
+    @dlt.resource(name="docebo_enrollments", write_disposition="merge", primary_key=["user_id", "course_id"])
+    def enrollments():
+        users, courses = keys_of("docebo_users"), keys_of("docebo_courses")
+        seen: set[tuple[str, str]] = set()
+        for item in items("docebo_enrollments"):
+            if not isinstance(item, dict):
+                yield item
+                continue
+            key = f"{item.get('user_id')}:{item.get('course_id')}"
+            problem = enrollment_problem(item, users, courses)
+            if problem is None and key in seen:
+                problem = "duplicate enrolment"
+            if problem:
+                yield quarantined(SOURCE, "docebo_enrollments", item, problem, key=key)
+                continue
+            seen.add(key)
+            yield item
+
+    return (
+        simple("docebo_users"),
+        simple("docebo_courses"),
+        enrollments,
+        simple("docebo_learning_plans"),
+        simple("docebo_external_training"),
+    )

@@ -1,0 +1,3 @@
+from ingestion.fifteen_five.source import fifteen_five_source
+
+__all__ = ["fifteen_five_source"]
