@@ -346,12 +346,188 @@ def cmd_import(args: argparse.Namespace) -> None:
                 except CommandInvalidError as ex:
                     details = "; ".join(str(m) for m in getattr(ex, "_exceptions", []))
                     raise CtlError(f"import failed validation: {ex} {details}") from ex
+            sync_security(Path(serving))
     counts: dict[str, int] = {}
     for rel in rendered:
         kind = rel.split("/")[0]
         counts[kind] = counts.get(kind, 0) + 1
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in ASSET_TYPES)
     log(f"imported {summary} in {time.monotonic() - started:.1f}s")
+
+
+# ---------------------------------------------------------------------- security
+
+# Roles created from code (besides Superset's own Admin/Alpha/Gamma). Each gets Gamma's
+# read-only UI permissions plus `datasource_access` on the datasets its rule allows;
+# none gets database or schema access, so SQL Lab and ad-hoc datasets stay closed.
+ROLE_LD_ANALYST = "LD_Analyst"
+ROLE_FINANCE = "Finance"
+ROLE_MANAGER = "Manager"
+# Columns that name a person, and columns that identify one (pseudonymous ids).
+NAME_COLUMNS = frozenset({"full_name", "first_name", "last_name", "work_email", "email", "manager_name"})
+INDIVIDUAL_COLUMNS = frozenset({"employee_id", "employee_key", "manager_employee_id", "reviewer_employee_id"})
+ORG_COLUMN = "org_unit_id"
+DEMO_MANAGER = "demo_manager"
+# RLS filters sharing a group key are ORed; the base rule on Manager is `1 = 0`, so a
+# Manager without a personal scope role sees no rows at all (fail closed).
+RLS_GROUP_KEY = "manager_org_scope"
+RLS_BASE_NAME = "Manager: no scope unless granted"
+
+
+def _dataset_access(columns: set[str]) -> dict[str, bool]:
+    """Which code-managed roles may read a dataset with these columns."""
+    return {
+        ROLE_LD_ANALYST: not columns & NAME_COLUMNS,
+        ROLE_FINANCE: not columns & (NAME_COLUMNS | INDIVIDUAL_COLUMNS),
+        ROLE_MANAGER: ORG_COLUMN in columns and not columns & NAME_COLUMNS,
+    }
+
+
+def pick_demo_manager_scope(serving: Path) -> tuple[str, list[str]] | None:
+    """(manager employee_id, org unit ids of their subtree) read from the serving copy.
+
+    Rule (deterministic): among current, not terminated employees who have a manager themselves (not the
+    top of the hierarchy) and at least one direct report, take the one with the largest
+    transitive reporting subtree (ties: lowest employee_id). The scope is the org units
+    of that manager and of every current employee in their subtree.
+    """
+    import duckdb  # pylint: disable=import-outside-toplevel
+
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            with recursive current_employee as (
+                select employee_id, manager_employee_id, org_unit_id
+                from marts.dim_employee
+                where is_current and termination_date is null
+            ),
+            chain (root_id, employee_id) as (
+                select manager_employee_id, employee_id
+                from current_employee
+                where manager_employee_id is not null
+                union
+                select chain.root_id, report.employee_id
+                from chain
+                join current_employee as report on report.manager_employee_id = chain.employee_id
+            ),
+            candidate as (
+                select chain.root_id, count(distinct chain.employee_id) as subtree_size
+                from chain
+                join current_employee as head
+                    on head.employee_id = chain.root_id and head.manager_employee_id is not null
+                group by chain.root_id
+            ),
+            chosen as (
+                select root_id from candidate order by subtree_size desc, root_id limit 1
+            )
+            select chosen.root_id, employee.org_unit_id
+            from chosen
+            join current_employee as employee
+                on employee.employee_id = chosen.root_id
+                or employee.employee_id in (select employee_id from chain where chain.root_id = chosen.root_id)
+            where employee.org_unit_id is not null
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        return None
+    return rows[0][0], sorted({org for _root, org in rows})
+
+
+def _sql_in_clause(column: str, values: list[str]) -> str:
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return f"{column} in ({quoted})"
+
+
+def sync_security(serving: Path) -> None:
+    """Create/refresh the roles, dataset grants, demo_manager user and RLS rules.
+
+    Idempotent: roles, users and rules are found by name and brought to the wanted state.
+    """
+    # pylint: disable=import-outside-toplevel
+    from superset import db, security_manager
+    from superset.connectors.sqla.models import RowLevelSecurityFilter, SqlaTable
+    from superset.utils.core import RowLevelSecurityFilterType
+
+    gamma = security_manager.find_role("Gamma")
+    base_permissions = list(gamma.permissions) if gamma else []
+    datasets = db.session.query(SqlaTable).all()
+    roles = {}
+    for role_name in (ROLE_LD_ANALYST, ROLE_FINANCE, ROLE_MANAGER):
+        role = security_manager.find_role(role_name) or security_manager.add_role(role_name)
+        wanted = list(base_permissions)
+        for dataset in datasets:
+            columns = {column.column_name for column in dataset.columns}
+            if _dataset_access(columns)[role_name]:
+                pvm = security_manager.find_permission_view_menu("datasource_access", dataset.perm)
+                if pvm is None:
+                    pvm = security_manager.add_permission_view_menu("datasource_access", dataset.perm)
+                wanted.append(pvm)
+        role.permissions = sorted(set(wanted), key=lambda p: p.id or 0)
+        roles[role_name] = role
+    manager_tables = [d for d in datasets if ORG_COLUMN in {c.column_name for c in d.columns}]
+
+    def upsert_rule(name: str, role: Any, clause: str, description: str) -> None:
+        rule = db.session.query(RowLevelSecurityFilter).filter_by(name=name).one_or_none()
+        if rule is None:
+            rule = RowLevelSecurityFilter(name=name)
+            db.session.add(rule)
+        rule.description = description
+        rule.filter_type = RowLevelSecurityFilterType.REGULAR.value
+        rule.group_key = RLS_GROUP_KEY
+        rule.clause = clause
+        rule.roles = [role]
+        rule.tables = manager_tables
+
+    upsert_rule(
+        RLS_BASE_NAME,
+        roles[ROLE_MANAGER],
+        "1 = 0",
+        "Fail closed: a Manager sees rows only through a personal scope rule (same group key, ORed).",
+    )
+    db.session.commit()
+    log(
+        "roles synced: "
+        + ", ".join(
+            f"{name} ({sum(1 for p in role.permissions if p.permission.name == 'datasource_access')} datasets)"
+            for name, role in roles.items()
+        )
+    )
+
+    password = os.environ.get("SUPERSET_DEMO_PASSWORD", "")
+    if not password:
+        log(f"SUPERSET_DEMO_PASSWORD is not set: not creating the {DEMO_MANAGER!r} account")
+        return
+    scope = pick_demo_manager_scope(serving)
+    if scope is None:
+        log(f"no manager with reports in marts.dim_employee: not creating the {DEMO_MANAGER!r} account")
+        return
+    manager_id, org_units = scope
+    scope_role_name = f"{ROLE_MANAGER} scope: {DEMO_MANAGER}"
+    scope_role = security_manager.find_role(scope_role_name) or security_manager.add_role(scope_role_name)
+    upsert_rule(
+        f"{ROLE_MANAGER} scope: {DEMO_MANAGER}",
+        scope_role,
+        _sql_in_clause(ORG_COLUMN, org_units),
+        f"Org units of manager {manager_id}'s reporting subtree, computed at import.",
+    )
+    user = security_manager.find_user(username=DEMO_MANAGER)
+    if user is None:
+        user = security_manager.add_user(
+            DEMO_MANAGER, "Demo", "Manager", f"{DEMO_MANAGER}@example.com", [roles[ROLE_MANAGER], scope_role], password
+        )
+        if not user:
+            raise CtlError(f"could not create user {DEMO_MANAGER!r}")
+    else:
+        user.roles = [roles[ROLE_MANAGER], scope_role]
+        from werkzeug.security import check_password_hash
+
+        if not check_password_hash(user.password or "", password):
+            security_manager.reset_password(user.id, password)
+    db.session.commit()
+    log(f"{DEMO_MANAGER!r} scoped to manager {manager_id}'s subtree: {len(org_units)} org unit(s) {org_units}")
 
 
 # ------------------------------------------------------------------------ export

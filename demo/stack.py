@@ -117,7 +117,7 @@ def local_secrets(cfg: dict) -> dict:
     path = cfg["data_dir"] / CREDENTIALS_FILE_NAME
     stored = json.loads(path.read_text()) if path.exists() else {}
     changed = False
-    for key in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD"):
+    for key in ("SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD", "SUPERSET_DEMO_PASSWORD"):
         if not stored.get(key):
             stored[key] = secrets.token_urlsafe(32 if key == "SUPERSET_SECRET_KEY" else 12)
             changed = True
@@ -375,6 +375,7 @@ def serve(cfg: dict, env: dict, local: dict) -> None:
             f"""
   Dagster UI  http://127.0.0.1:{cfg["dagster_port"]}   (asset graph: /asset-groups)
   Superset    http://127.0.0.1:{cfg["superset_port"]}   {admin}
+              demo_manager / {local["SUPERSET_DEMO_PASSWORD"]} (row-level security: one manager's org subtree)
   Logs in {cfg["data_dir"]}; press Ctrl-C to stop everything.
 """,
             flush=True,

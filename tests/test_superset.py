@@ -4,7 +4,8 @@ Builds a tiny DuckDB serving warehouse with known values (tests/superset_fixture
 runs ``dashboards/superset_ctl.py init`` and ``import`` with a temporary SUPERSET_HOME,
 starts Superset (``superset_ctl.py serve``) on a free loopback port, logs in through the
 REST API and checks every chart of the Capability Gaps dashboard returns the expected
-rows, with the 4-person org unit suppressed. Superset runs in its own virtualenv
+rows, with the 4-person org unit suppressed; checks the roles and row-level security
+created on import, and that ``demo_manager`` sees only its manager's org subtree. Superset runs in its own virtualenv
 (.venv/superset); this module runs from the pipeline venv and only talks HTTP to it.
 """
 
@@ -13,29 +14,34 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import signal
-import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 import yaml
 
-from tests.superset_fixtures import EXPECTED, GAPS, LATEST_MONTH, build_serving_warehouse
+from tests.superset_fixtures import (
+    DEMO_MANAGER_ID,
+    DEMO_MANAGER_ORG_UNITS,
+    EXPECTED,
+    GAPS,
+    LATEST_MONTH,
+    REPO_ROOT,
+    SUPERSET_PYTHON,
+    SupersetServer,
+    build_serving_warehouse,
+    clean_env,
+    epoch_ms,
+    run_ctl,
+    running_superset,
+)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SUPERSET_PYTHON = REPO_ROOT / ".venv" / "superset" / "bin" / "python"
-CTL = REPO_ROOT / "dashboards" / "superset_ctl.py"
 ASSETS = REPO_ROOT / "dashboards" / "assets"
 DASHBOARD_TITLE = "Capability Gaps"
-STARTUP_TIMEOUT_S = 180
 
 pytestmark = pytest.mark.slow
 
@@ -49,153 +55,15 @@ CHART_UUIDS = {
     "band_mix": asset_uuid("charts/capability_gap_band_mix.yaml"),
     "kpi": asset_uuid("charts/employees_with_open_gap.yaml"),
     "top_open_gaps": asset_uuid("charts/top_open_gaps_by_capability.yaml"),
+    "perception_gap": asset_uuid("charts/perception_gap_by_capability.yaml"),
+    "coverage": asset_uuid("charts/required_capability_coverage.yaml"),
 }
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def epoch_ms(day: date) -> float:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000
-
-
-@dataclass
-class SupersetServer:
-    base_url: str
-    env: dict[str, str]
-    home: Path
-    serving_path: Path
-    http: requests.Session
-    timings: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.get(self.base_url + path, timeout=120, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.post(self.base_url + path, timeout=120, **kwargs)
-
-    def ctl(self, *args: str, check: bool = True, env: dict[str, str] | None = None):
-        return run_ctl(*args, env=env or self.env, check=check)
-
-
-def run_ctl(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [str(SUPERSET_PYTHON), str(CTL), *args],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"superset_ctl {' '.join(args)} failed ({result.returncode}):\n"
-            f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
-        )
-    return result
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """The test's environment without any Superset settings of the developer's."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SUPERSET", "SERVING_", "FLASK_"))}
-    env.update(overrides)
-    return env
 
 
 @pytest.fixture(scope="module")
 def superset(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
-    if not SUPERSET_PYTHON.exists():
-        pytest.fail(f"the Superset environment is missing at {SUPERSET_PYTHON.parent.parent}; run `make setup`")
-    tmp = tmp_path_factory.mktemp("superset")
-    serving_path = build_serving_warehouse(tmp / "serving" / "warehouse.duckdb")
-    port = free_port()
-    password = secrets.token_urlsafe(16)
-    env = clean_env(
-        SUPERSET_HOME=str(tmp / "home"),
-        SUPERSET_SECRET_KEY=secrets.token_urlsafe(42),
-        SUPERSET_ADMIN_USER="admin",
-        SUPERSET_ADMIN_PASSWORD=password,
-        SERVING_WAREHOUSE_PATH=str(serving_path),
-        SUPERSET_PORT=str(port),
-        SUPERSET_WORKERS="1",
-        SUPERSET_THREADS="4",
-        # no result cache, so a republished serving copy shows at once
-        SUPERSET_DATA_CACHE_TIMEOUT="0",
-    )
-    server = SupersetServer(
-        base_url=f"http://127.0.0.1:{port}",
-        env=env,
-        home=tmp / "home",
-        serving_path=serving_path,
-        http=requests.Session(),
-    )
-
-    for step, args in (("init", ["init"]), ("init_again", ["init"]), ("import", ["import"])):
-        started = time.monotonic()
-        result = server.ctl(*args)
-        server.timings[step] = time.monotonic() - started
-        server.outputs[step] = result.stderr
-
-    log_path = tmp / "superset-serve.log"
-    log_file = log_path.open("w")
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        [str(SUPERSET_PYTHON), str(CTL), "serve"],
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, killed as a whole below
-    )
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"Superset exited with {proc.returncode}:\n{log_path.read_text()[-6000:]}")
-            try:
-                if requests.get(server.base_url + "/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() - started > STARTUP_TIMEOUT_S:
-                raise AssertionError(
-                    f"Superset did not answer within {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-6000:]}"
-                )
-            time.sleep(0.5)
-        server.timings["startup"] = time.monotonic() - started
-
-        login = server.post(
-            "/api/v1/security/login",
-            json={"username": "admin", "password": password, "provider": "db", "refresh": False},
-        )
-        assert login.status_code == 200, login.text
-        server.http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    with running_superset(tmp_path_factory.mktemp("superset"), request) as server:
         yield server
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log_file.close()
-        report_timings(request, server.timings)
-
-
-def report_timings(request: pytest.FixtureRequest, timings: dict[str, float]) -> None:
-    """Print how long init/import/startup took, even when output is captured."""
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    if reporter is None or capture is None or not timings:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.ensure_newline()
-        reporter.write_line("superset timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
 
 
 # ----------------------------------------------------------------------- helpers
@@ -272,7 +140,25 @@ def check_top_open_gaps(results: list[dict[str, Any]]) -> None:
     assert rows[0]["employees_with_open_gap"] == 7
 
 
+def check_perception_gap(results: list[dict[str, Any]]) -> None:
+    (result,) = results
+    assert result["rowcount"] == 2
+    values = {row["capability_name"]: row["avg_perception_gap"] for row in result["data"]}
+    assert values == pytest.approx(EXPECTED["perception_gap"])
+    assert values["Stakeholder Communication"] == pytest.approx(-0.5)
+
+
+def check_coverage(results: list[dict[str, Any]]) -> None:
+    (result,) = results
+    assert result["rowcount"] == 2
+    values = {row["org_unit_name"]: row["coverage_share"] for row in result["data"]}
+    assert values == pytest.approx(EXPECTED["coverage"])
+    assert values["Engineering"] == pytest.approx(11 / 12)
+
+
 CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
+    CHART_UUIDS["perception_gap"]: check_perception_gap,
+    CHART_UUIDS["coverage"]: check_coverage,
     CHART_UUIDS["heatmap"]: check_heatmap,
     CHART_UUIDS["band_mix"]: check_band_mix,
     CHART_UUIDS["kpi"]: check_kpi,
@@ -418,14 +304,14 @@ def test_second_import_duplicates_nothing(superset: SupersetServer) -> None:
         return out
 
     before = counts()
-    assert before == {"chart": 4, "dataset": 2, "database": 1, "dashboard": 1}
+    assert before == {"chart": len(CHART_UUIDS), "dataset": 2, "database": 1, "dashboard": 1}
     started = time.monotonic()
     superset.ctl("import")
     superset.timings["import_again"] = time.monotonic() - started
     assert counts() == before
     dash = dashboard(superset)
     response = superset.get(f"/api/v1/dashboard/{dash['id']}/charts")
-    assert len(response.json()["result"]) == 4
+    assert len(response.json()["result"]) == len(CHART_UUIDS)
     by_uuid = charts_by_uuid(superset)
     check_kpi(chart_data(superset, by_uuid[CHART_UUIDS["kpi"]]["id"]))
 
@@ -479,3 +365,121 @@ def test_refuses_to_start_without_secret_key(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "SUPERSET_SECRET_KEY is not set" in result.stderr
+
+
+# ---------------------------------------------------------------- roles and RLS
+
+
+def login_as(server: SupersetServer, username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    login = session.post(
+        server.base_url + "/api/v1/security/login",
+        json={"username": username, "password": password, "provider": "db", "refresh": False},
+        timeout=60,
+    )
+    assert login.status_code == 200, login.text
+    session.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    return session
+
+
+def metadata_db(server: SupersetServer) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{server.home / 'superset.db'}?mode=ro", uri=True)
+
+
+def test_import_creates_roles_and_the_scoped_demo_manager(superset: SupersetServer) -> None:
+    output = superset.outputs["import"]
+    assert f"manager {DEMO_MANAGER_ID}'s subtree: 2 org unit(s)" in output, output
+    with metadata_db(superset) as conn:
+        grants = conn.execute(
+            """
+            select role.name, count(*)
+            from ab_role as role
+            join ab_permission_view_role as grant_ on grant_.role_id = role.id
+            join ab_permission_view as pv on pv.id = grant_.permission_view_id
+            join ab_permission as perm on perm.id = pv.permission_id
+            where perm.name = 'datasource_access'
+            group by role.name
+            """
+        ).fetchall()
+        rules = dict(conn.execute("select name, clause from row_level_security_filters").fetchall())
+        user_roles = {
+            row[0]
+            for row in conn.execute(
+                """
+                select role.name from ab_user as u
+                join ab_user_role as ur on ur.user_id = u.id
+                join ab_role as role on role.id = ur.role_id
+                where u.username = 'demo_manager'
+                """
+            )
+        }
+    # both datasets are aggregates with org_unit_id and no names: every role reads both
+    assert dict(grants) == {"LD_Analyst": 2, "Finance": 2, "Manager": 2}
+    assert rules == {
+        "Manager: no scope unless granted": "1 = 0",
+        "Manager scope: demo_manager": "org_unit_id in ('corporate-legal', 'technology-engineering')",
+    }
+    assert user_roles == {"Manager", "Manager scope: demo_manager"}
+
+
+def test_demo_manager_sees_only_its_subtree(superset: SupersetServer) -> None:
+    """E00001's subtree is Engineering + Legal; Legal (4 people) stays suppressed."""
+    session = login_as(superset, "demo_manager", superset.env["SUPERSET_DEMO_PASSWORD"])
+    response = session.get(superset.base_url + "/api/v1/dataset/", params={"q": "(page_size:100)"}, timeout=60)
+    assert response.status_code == 200, response.text
+    datasets = response.json()["result"]
+    assert len(datasets) == 2
+    for dataset in datasets:
+        query_context = {
+            "datasource": {"id": dataset["id"], "type": "table"},
+            "force": True,
+            "queries": [
+                {
+                    "columns": ["org_unit_id", "org_unit_name", "month_start_on"],
+                    "metrics": [{"expressionType": "SQL", "sqlExpression": "count(*)", "label": "rows"}],
+                    "filters": [],
+                    "row_limit": 1000,
+                }
+            ],
+            "result_format": "json",
+            "result_type": "full",
+        }
+        response = session.post(superset.base_url + "/api/v1/chart/data", json=query_context, timeout=60)
+        assert response.status_code == 200, response.text
+        rows = response.json()["result"][0]["data"]
+        assert {row["org_unit_id"] for row in rows} == {"technology-engineering"}
+        assert {row["org_unit_id"] for row in rows} < set(DEMO_MANAGER_ORG_UNITS)
+        assert len(rows) == len(GAPS)  # one row per month, Engineering only
+        per_group = 2 if dataset["table_name"] == "capability_gap_by_org_unit" else 1
+        assert sum(row["rows"] for row in rows) == per_group * len(GAPS)
+    # the saved charts, as the manager: Engineering's 3 open-gap employees, not 8
+    by_uuid = charts_by_uuid(superset)
+    response = session.get(
+        superset.base_url + f"/api/v1/chart/{by_uuid[CHART_UUIDS['kpi']]['id']}/data/",
+        params={"force": "true"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["result"][0]["data"] == [{"employees_with_open_gap": 3}]
+    response = session.get(
+        superset.base_url + f"/api/v1/chart/{by_uuid[CHART_UUIDS['heatmap']]['id']}/data/",
+        params={"force": "true"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    cells = {(row["capability_name"], row["org_unit_name"]) for row in response.json()["result"][0]["data"]}
+    assert cells == {("Data Analysis", "Engineering"), ("Stakeholder Communication", "Engineering")}
+    # the admin still sees both visible org units: the rule is the manager's only
+    (result,) = chart_data(superset, by_uuid[CHART_UUIDS["kpi"]]["id"])
+    assert result["data"] == [{"employees_with_open_gap": 8}]
+
+
+def test_demo_manager_is_skipped_without_a_password(superset: SupersetServer, tmp_path) -> None:
+    env = {k: v for k, v in superset.env.items() if k != "SUPERSET_DEMO_PASSWORD"}
+    env["SUPERSET_HOME"] = str(tmp_path / "home")
+    run_ctl("init", env=env)
+    result = run_ctl("import", env=env)
+    assert "SUPERSET_DEMO_PASSWORD is not set: not creating the 'demo_manager' account" in result.stderr
+    with sqlite3.connect(f"file:{tmp_path / 'home' / 'superset.db'}?mode=ro", uri=True) as conn:
+        assert conn.execute("select count(*) from ab_user where username = 'demo_manager'").fetchone() == (0,)
+        assert conn.execute("select count(*) from ab_role where name = 'Manager'").fetchone() == (1,)

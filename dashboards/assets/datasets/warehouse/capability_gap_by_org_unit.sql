@@ -9,6 +9,7 @@ with gap as (
         org_unit_id,
         gap_levels,
         gap_band,
+        perception_gap,
         is_open_gap
     from marts.mart_capability_gap
 ),
@@ -28,13 +29,16 @@ select
     capability.capability_name,
     capability.category as capability_category,
     count(distinct gap.employee_id) as employee_count,
+    count(*) as required_count,
     count(gap.gap_levels) as assessed_count,
     cast(coalesce(sum(gap.gap_levels), 0) as bigint) as gap_levels_sum,
     count(distinct case when gap.is_open_gap then gap.employee_id end) as open_gap_employee_count,
     count(case when gap.gap_band = 'low' then 1 end) as low_band_count,
     count(case when gap.gap_band = 'intermediate' then 1 end) as intermediate_band_count,
     count(case when gap.gap_band = 'high' then 1 end) as high_band_count,
-    count(case when gap.gap_band = 'not_assessed' then 1 end) as not_assessed_count
+    count(case when gap.gap_band = 'not_assessed' then 1 end) as not_assessed_count,
+    count(gap.perception_gap) as perception_assessed_count,
+    cast(coalesce(sum(gap.perception_gap), 0) as bigint) as perception_gap_sum
 from gap
 cross join latest
 left join marts.dim_org_unit as org_unit
