@@ -68,7 +68,7 @@ def timed(repeats: int, fn: Callable[[], object]) -> tuple[float, object]:
 
 def load(source, dataset: str, warehouse: Path, pipelines: Path) -> None:
     pipeline = dlt.pipeline(
-        pipeline_name=f"bench_{dataset}",
+        pipeline_name=f"bench_{dataset}_{source.name}",  # two sources may share a raw schema
         destination=dlt.destinations.duckdb(str(warehouse)),
         dataset_name=dataset,
         pipelines_dir=str(pipelines),
@@ -78,15 +78,22 @@ def load(source, dataset: str, warehouse: Path, pipelines: Path) -> None:
 
 def bench_size(employees: int, seed: int, repeats: int, workdir: Path) -> dict:
     from ingestion.bamboohr import bamboohr_source
+    from ingestion.culture_amp import culture_amp_source
+    from ingestion.docebo import docebo_source
+    from ingestion.fifteen_five import fifteen_five_source
+    from ingestion.finance import finance_source
     from ingestion.framework import framework_source
+    from ingestion.hr_files import hr_files_source
     from ingestion.lattice import lattice_source
     from ingestion.lrs import lrs_source
+    from ingestion.workday import workday_source
 
     data = workdir / f"org_{employees}"
     warehouse = data / "warehouse.duckdb"
     cfg = {
         **stack.settings(),
         "employees": employees,
+        "repeats": repeats,
         "seed": seed,
         "warehouse": warehouse,
         "data_dir": data,
@@ -118,9 +125,15 @@ def bench_size(employees: int, seed: int, repeats: int, workdir: Path) -> dict:
         os.environ.update(run_env)
         pipes = data / "dlt"
         for label, source_fn, dataset in [
-            ("load HRIS (BambooHR)", bamboohr_source, "raw_hris"),
+            ("load BambooHR", bamboohr_source, "raw_hris"),
+            ("load Workday report", workday_source, "raw_hris"),
+            ("load HR file drop", hr_files_source, "raw_hris"),
             ("load LRS statements (ralph)", lrs_source, "raw_lms"),
-            ("load performance (Lattice)", lattice_source, "raw_performance"),
+            ("load Docebo", docebo_source, "raw_lms"),
+            ("load finance export", finance_source, "raw_finance"),
+            ("load Lattice", lattice_source, "raw_performance"),
+            ("load Culture Amp", culture_amp_source, "raw_performance"),
+            ("load 15Five", fifteen_five_source, "raw_performance"),
             ("load capability framework", framework_source, "raw_framework"),
         ]:
             log(f"{employees} employees: {label}")
@@ -152,6 +165,7 @@ def bench_size(employees: int, seed: int, repeats: int, workdir: Path) -> dict:
     size_mib = warehouse.stat().st_size / 1024 / 1024
     return {
         "employees": employees,
+        "repeats": repeats,
         "people": manifest["people"],
         "statements": manifest["statements"],
         "reviews": manifest["reviews"],
