@@ -4,9 +4,11 @@ Each emulator follows its vendor's documented shape: BambooHR (HTTP basic auth w
 API key as user name, `POST reports/custom`, `employees/changed/tables/{jobInfo,
 employmentStatus}?since=`), Lattice (bearer token, `limit` + `startingAfter` paging
 answered with `hasMore` and `endingCursor`) and Docebo (OAuth2 client credentials at
-`/oauth2/token`, `page` + `page_size` answered with `has_more_data`). Each can inject
-faults on demand (see `Faults`): 429 with `Retry-After`, 5xx, timeouts, truncated pages
-and a source that goes down in the middle of a load.
+`/oauth2/token`, `page` + `page_size` answered with `has_more_data`), 15Five, Workday and
+Culture Amp. Each can inject faults on demand (see `Faults`): 429 with `Retry-After`, 5xx,
+timeouts, truncated pages and a source that goes down in the middle of a load. The filters
+the incremental loads send are honoured: Docebo `updated_from`, 15Five `created_on_start` /
+`created_on_end`, Culture Amp `after_date`.
 
 Run: `python -m demo.emulators --data data/demo` (credentials from the environment:
 `BAMBOOHR_API_KEY`, `LATTICE_API_TOKEN`, `DOCEBO_CLIENT_ID`, `DOCEBO_CLIENT_SECRET`).
@@ -24,10 +26,10 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 WORKDAY_REPORT_PATH = "/ccx/service/customreport2/northwind/ISU_Warehouse/Workers_for_Warehouse"
 
@@ -214,9 +216,27 @@ class LatticeHandler(VendorHandler):
         )
 
 
+def _docebo_time(text) -> datetime | None:
+    try:
+        return datetime.strptime(str(text), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def docebo_enrollment_updated_since(item: dict, since: datetime) -> bool:
+    """Docebo's `updated_from` on enrolments. The demo records carry no update time, so the
+    emulator takes the latest change it can see in the record (the enrolment or the
+    completion) as the time Docebo would have stamped; a record that changes in a test gets
+    a new completion date, and so a new update time."""
+    stamps = [_docebo_time(item.get(key)) for key in ("enrollment_date", "enrollment_completion_date")]
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    return not stamps or max(stamps) >= since
+
+
 class DoceboHandler(VendorHandler):
     """Docebo: `POST /oauth2/token` (client credentials), then bearer-token lists paged with
-    `page` (1-based) and `page_size`, answered under `data` with `items` and `has_more_data`."""
+    `page` (1-based) and `page_size`, answered under `data` with `items` and `has_more_data`.
+    Enrolments honour `updated_from` (`YYYY-MM-DD HH:MM:SS`, UTC, inclusive)."""
 
     client_id: str
     client_secret: str
@@ -230,6 +250,7 @@ class DoceboHandler(VendorHandler):
         "learningplan/v1/learningplans": "learningplans",
         "learn/v1/external_training": "external_training",
     }
+    updated_filters = {"enrollments": staticmethod(docebo_enrollment_updated_since)}
 
     def do_POST(self):
         if urlparse(self.path).path.strip("/") != "oauth2/token":
@@ -265,6 +286,15 @@ class DoceboHandler(VendorHandler):
         except ValueError:
             return self._send(400, {"message": "page and page_size must be integers"})
         items = self.collections[name]
+        updated_from = query.get("updated_from", [None])[0]
+        if updated_from is not None:
+            if name not in self.updated_filters:
+                return self._send(400, {"message": "updated_from is not supported on this endpoint"})
+            try:
+                since = datetime.strptime(updated_from, "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                return self._send(400, {"message": "updated_from must be YYYY-MM-DD HH:MM:SS (UTC)"})
+            items = [item for item in items if self.updated_filters[name](item, since)]
         chunk = items[(page - 1) * size : page * size]
         self._send(
             200,
@@ -284,9 +314,25 @@ class DoceboHandler(VendorHandler):
         )
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _within(text, start: datetime | None = None, end: datetime | None = None) -> bool:
+    """A record time inside [start, end]; a time that cannot be read is always inside, so
+    the client sees (and quarantines) the record."""
+    try:
+        when = _aware(datetime.fromisoformat(str(text).replace("Z", "+00:00")))
+    except ValueError:
+        return True
+    return (start is None or start <= when) and (end is None or when <= end)
+
+
 class FifteenFiveHandler(VendorHandler):
     """15Five: `Authorization: Bearer <key>`, Django REST framework paging (`page`,
-    `page_size`), answered `{"count", "next", "previous", "results"}` with absolute URLs."""
+    `page_size`), answered `{"count", "next", "previous", "results"}` with absolute URLs.
+    `/report/` honours `created_on_start` / `created_on_end` (ISO 8601, inclusive), on the
+    check-in's submission time; `next` links keep the filter."""
 
     api_key: str
     collections: dict[str, list[dict]]
@@ -308,12 +354,26 @@ class FifteenFiveHandler(VendorHandler):
         except ValueError:
             return self._send(404, {"detail": "Invalid page."})
         items = self.collections[parts[2]]
+        bounds = {}
+        for param in ("created_on_start", "created_on_end"):
+            if param in query:
+                try:
+                    bounds[param] = _aware(datetime.fromisoformat(query[param][0].replace("Z", "+00:00")))
+                except ValueError:
+                    return self._send(400, {param: ["Enter a valid date/time."]})
+        if bounds:
+            if parts[2] != "report":
+                return self._send(400, {"detail": "created_on filters are emulated on /report/ only."})
+            start, end = bounds.get("created_on_start"), bounds.get("created_on_end")
+            items = [item for item in items if _within(item.get("submit_ts"), start, end)]
         if page < 1 or (page - 1) * size >= max(len(items), 1):
             return self._send(404, {"detail": "Invalid page."})
         host = f"http://{self.headers.get('Host')}"
 
+        extra = "".join(f"&{k}={quote(v[0])}" for k, v in query.items() if k in ("created_on_start", "created_on_end"))
+
         def link(number: int) -> str:
-            return f"{host}/api/public/{parts[2]}/?page={number}&page_size={size}"
+            return f"{host}/api/public/{parts[2]}/?page={number}&page_size={size}{extra}"
 
         more = page * size < len(items)
         self._send(
@@ -359,7 +419,10 @@ class WorkdayHandler(VendorHandler):
 class CultureAmpHandler(VendorHandler):
     """Culture Amp: OAuth2 client credentials at `POST /v1/oauth2/token`, then bearer-token
     lists `GET /v1/{employees,performance-cycles,manager-reviews}?limit=&cursor=` answered
-    `{"data": [...], "pagination": {"nextCursor": <opaque> | null}}`."""
+    `{"data": [...], "pagination": {"nextCursor": <opaque> | null}}`. Manager reviews honour
+    `after_date` (ISO 8601, inclusive), on the review's `submittedAt`."""
+
+    dated = {"manager-reviews": "submittedAt"}
 
     client_id: str
     client_secret: str
@@ -398,6 +461,16 @@ class CultureAmpHandler(VendorHandler):
         except ValueError:
             return self._send(400, {"message": "Invalid cursor"})
         items = self.collections[parts[1]]
+        after = query.get("after_date", [None])[0]
+        if after is not None:
+            if parts[1] not in self.dated:
+                return self._send(400, {"message": "after_date is not supported on this resource"})
+            try:
+                since = _aware(datetime.fromisoformat(after.replace("Z", "+00:00")))
+            except ValueError:
+                return self._send(400, {"message": "after_date must be an ISO 8601 date-time"})
+            field_name = self.dated[parts[1]]
+            items = [item for item in items if _within(item.get(field_name), since)]
         end = start + limit
         next_cursor = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
         self._send(200, {"data": items[start:end], "pagination": {"nextCursor": next_cursor}})

@@ -29,6 +29,7 @@ from ingestion.docebo import docebo_source
 from ingestion.errors import SourceAuthError, SourceHTTPError
 from ingestion.finance import finance_source
 from ingestion.finance.source import KINDS
+from ingestion.framework import framework_source
 from tests.test_connectors import count, root_cause, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -524,3 +525,309 @@ def test_culture_amp_cursor_paging_buckets_and_quarantine(
     assert loaded == len(downward) - 1, "every downward review of the division, less the one off the scale"
     run(source(), "raw_performance", tmp_path)
     assert count(tmp_path, f"select count(*) from raw_performance.{table}") == loaded
+
+
+# -- Incremental loads: a re-run fetches only what changed, and duplicates nothing ---------
+
+
+def _copy(data: dict) -> dict:
+    return json.loads(json.dumps(data))
+
+
+def _rows_loaded(info_pipeline, table: str) -> int:
+    """Rows the last run of the pipeline normalized into `table` (0 when none)."""
+    return info_pipeline.last_trace.last_normalize_info.row_counts.get(table, 0)
+
+
+def _pipeline(tmp_path: Path, dataset: str):
+    import dlt
+
+    return dlt.pipeline(
+        pipeline_name=f"incremental_{dataset}",
+        destination=dlt.destinations.duckdb(str(tmp_path / "wh.duckdb")),
+        dataset_name=dataset,
+        pipelines_dir=str(tmp_path / "pipelines"),
+    )
+
+
+def _serving(server):
+    serve_in_thread(server)
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def _recording(server) -> list[tuple[str, object]]:
+    """Every (request path, answer) the emulator sends from now on: what was really fetched."""
+    sent: list[tuple[str, object]] = []
+
+    class Recording(server.RequestHandlerClass):
+        def _send(self, status, payload, headers=None):
+            sent.append((self.path, payload))
+            super()._send(status, payload, headers)
+
+    server.RequestHandlerClass = Recording
+    return sent
+
+
+def _served(sent: list, path_part: str, items) -> int:
+    """Records answered on requests whose path contains `path_part`."""
+    return sum(len(items(payload)) for path, payload in sent if path_part in path and isinstance(payload, dict))
+
+
+def test_docebo_enrolments_load_incrementally_by_updated_from(demo_dir: Path, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    data = _copy(load_demo(demo_dir))
+    server = make_docebo_server(data, client_id="c", client_secret="s", faults=Faults())
+    url = _serving(server)
+    pipeline = _pipeline(tmp_path, "raw_lms")
+    source = lambda: docebo_source(base_url=url, client_id="c", client_secret="s", page_size=50)  # noqa: E731
+    try:
+        pipeline.run(source())
+        served = data["docebo"]["enrollments"]
+        first = count(tmp_path, "select count(*) from raw_lms.docebo_enrollments")
+        quarantined = count(tmp_path, "select count(*) from raw_lms.quarantine")
+        assert first + sum(reasons(tmp_path, "raw_lms", "docebo_enrollments").values()) == len(served)
+        # Nothing changed: the second load asks with updated_from and gets only the planted
+        # enrolment completed "in 2099" (every watermark is before it), quarantined again.
+        pipeline.run(source())
+        assert _rows_loaded(pipeline, "docebo_enrollments") == 0
+        assert count(tmp_path, "select count(*) from raw_lms.quarantine") == quarantined
+        # One enrolment completes now, one new enrolment starts now.
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        known_users = {u["user_id"] for u in data["docebo"]["users"]}
+        open_one = next(
+            e
+            for e in served
+            if e["enrollment_status"] == "in_progress"
+            and str(e["user_id"]) in known_users
+            and e["enrollment_completion_date"] is None
+        )
+        open_one.update(enrollment_status="completed", enrollment_completion_date=now, enrollment_score=88.0)
+        taken = {(e["user_id"], e["course_id"]) for e in served}
+        user = next(int(u) for u in sorted(known_users) if (int(u), open_one["course_id"]) not in taken)
+        served.append({**open_one, "user_id": user, "enrollment_status": "in_progress", "enrollment_date": now})
+        served[-1].update(enrollment_completion_date=None, enrollment_score=None)
+        sent = _recording(server)
+        pipeline.run(source())
+        fetched = _served(sent, "/learn/v1/enrollments", lambda p: p["data"]["items"])
+        assert fetched == 3, "the two changed enrolments and the planted one completed in 2099"
+        assert all("updated_from=" in path for path, _ in sent if "/learn/v1/enrollments" in path)
+        assert _rows_loaded(pipeline, "docebo_enrollments") == 2
+        assert count(tmp_path, "select count(*) from raw_lms.docebo_enrollments") == first + 1
+        assert rows(
+            tmp_path,
+            "select enrollment_status, enrollment_score from raw_lms.docebo_enrollments"
+            f" where user_id = {open_one['user_id']} and course_id = {open_one['course_id']}",
+        ) == [("completed", 88.0)]
+        assert count(
+            tmp_path, "select count(distinct user_id || ':' || course_id) from raw_lms.docebo_enrollments"
+        ) == (first + 1)
+        assert count(tmp_path, "select count(*) from raw_lms.quarantine") == quarantined
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_fifteen_five_checkins_load_incrementally_with_a_lookback(demo_dir: Path, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from demo.emulators import make_fifteen_five_server
+    from ingestion.fifteen_five import fifteen_five_source
+    from ingestion.fifteen_five.source import LOOKBACK_DAYS, submitted_at
+
+    data = _copy(load_demo(demo_dir))
+    url = _serving(server := make_fifteen_five_server(data, api_key="k", faults=Faults())) + "/api/public"
+    pipeline = _pipeline(tmp_path, "raw_performance")
+    source = lambda: fifteen_five_source(base_url=url, api_key="k", page_size=40)  # noqa: E731
+    try:
+        pipeline.run(source())
+        reports = data["fifteen_five"]["report"]
+        first = count(tmp_path, "select count(*) from raw_performance.checkins")
+        quarantined = count(tmp_path, "select count(*) from raw_performance.quarantine")
+        assert first + sum(reasons(tmp_path, "raw_performance", "checkins").values()) == len(reports)
+        # A manager reviews last week's check-in; someone submits next week's.
+        newest = max(submitted_at(r) for r in reports)
+        late = next(r for r in reports if submitted_at(r) == newest and not r["reviewed"])
+        late["reviewed"] = True
+        fresh = {**late, "id": 9_999_999, "reviewed": False}
+        fresh["submit_ts"] = (newest + timedelta(days=7)).isoformat()
+        reports.append(fresh)
+        window_start = newest - timedelta(days=LOOKBACK_DAYS)
+        in_window = {r["id"] for r in reports if submitted_at(r) >= window_start and 1 <= r["pulse"] <= 5}
+        sent = _recording(server)
+        pipeline.run(source())
+        fetched = _served(sent, "/api/public/report/", lambda p: p.get("results", []))
+        assert fetched == len([r for r in reports if submitted_at(r) >= window_start]), "only the window was fetched"
+        assert all("created_on_start=" in path for path, _ in sent if "/report/" in path)
+        assert _rows_loaded(pipeline, "checkins") == len(in_window)
+        assert len(in_window) < first / 3
+        assert count(tmp_path, "select count(*) from raw_performance.checkins") == first + 1
+        assert rows(tmp_path, f"select reviewed from raw_performance.checkins where id = {late['id']}") == [(True,)]
+        assert count(tmp_path, "select count(distinct id) from raw_performance.checkins") == first + 1
+        assert count(tmp_path, "select count(*) from raw_performance.quarantine") == quarantined
+        # The cursor is the newest submission: the next window starts 14 days before it.
+        state = pipeline.state["sources"]["fifteen_five"]["resources"]["checkins"]["incremental"]["submit_ts"]
+        assert datetime.fromisoformat(str(state["last_value"])) == submitted_at(fresh)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_culture_amp_reviews_load_incrementally_by_after_date(demo_dir: Path, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from demo.emulators import make_culture_amp_server
+    from ingestion.culture_amp import culture_amp_source
+    from ingestion.culture_amp.source import LOOKBACK_DAYS, submitted_at
+
+    data = _copy(load_demo(demo_dir))
+    url = _serving(server := make_culture_amp_server(data, client_id="c", client_secret="s", faults=Faults()))
+    pipeline = _pipeline(tmp_path, "raw_performance")
+    source = lambda: culture_amp_source(base_url=f"{url}/v1", client_id="c", client_secret="s", page_size=13)  # noqa: E731
+    table = "culture_amp_manager_reviews"
+    try:
+        pipeline.run(source())
+        reviews = data["culture_amp"]["manager-reviews"]
+        first = count(tmp_path, f"select count(*) from raw_performance.{table}")
+        quarantined = count(tmp_path, "select count(*) from raw_performance.quarantine")
+        assert first + sum(reasons(tmp_path, "raw_performance", table).values()) == len(reviews)
+        # A late review is submitted for the last cycle.
+        valid = [r for r in reviews if r["rating"]["value"] <= r["rating"]["scaleSize"]]
+        newest = max(submitted_at(r) for r in valid)
+        template = next(r for r in valid if submitted_at(r) == newest)
+        reviews.append({**template, "id": "late-review", "submittedAt": (newest + timedelta(days=1)).isoformat()})
+        window = [r for r in valid if submitted_at(r) >= newest - timedelta(days=LOOKBACK_DAYS)]
+        sent = _recording(server)
+        pipeline.run(source())
+        fetched = _served(sent, "/v1/manager-reviews", lambda p: p.get("data", []))
+        assert fetched == len([r for r in reviews if submitted_at(r) >= newest - timedelta(days=LOOKBACK_DAYS)])
+        assert all("after_date=" in path for path, _ in sent if "/manager-reviews" in path)
+        assert _rows_loaded(pipeline, table) == len(window) + 1
+        assert len(window) + 1 < first / 2
+        assert count(tmp_path, f"select count(*) from raw_performance.{table}") == first + 1
+        assert count(tmp_path, f"select count(distinct id) from raw_performance.{table}") == first + 1
+        assert count(tmp_path, "select count(*) from raw_performance.quarantine") == quarantined
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("rule", "row", "reason"),
+    [
+        ("fifteen_five", {"id": 1, "user_id": 7, "pulse": 3, "submit_ts": "2999-01-01T00:00:00+00:00"}, "future"),
+        ("fifteen_five", {"id": 1, "user_id": 7, "pulse": 3, "submit_ts": "last friday"}, "not ISO 8601"),
+        ("culture_amp", {"submittedAt": "2999-01-01T00:00:00Z"}, "submittedAt in the future"),
+    ],
+)
+def test_a_submission_dated_in_the_future_is_quarantined_not_a_stalled_cursor(
+    rule: str, row: dict, reason: str
+) -> None:
+    """A future time would become the incremental cursor and hide every later record."""
+    if rule == "fifteen_five":
+        from ingestion.fifteen_five.source import checkin_problem
+
+        assert reason in checkin_problem(row, {7})
+    else:
+        from ingestion.culture_amp.source import review_problem
+
+        review = {"id": "r", "employeeId": "e", "performanceCycleId": "c", "rating": {"value": 2, "scaleSize": 4}}
+        assert review_problem({**review, **row}, {"e"}, {"c"}) == reason
+
+
+# -- Schema drift on every API source -------------------------------------------------------
+
+
+def _rename(items: list[dict], old: str, new: str) -> None:
+    for item in items:
+        item[new] = item.pop(old)
+
+
+def test_schema_changes_are_reported_for_every_api_source(demo_dir: Path, tmp_path: Path) -> None:
+    """A renamed and a new field at Lattice, BambooHR, 15Five, Culture Amp and Workday each
+    land in `schema_changes` (and the log), while the data still loads in full."""
+    from demo.emulators import (
+        WORKDAY_REPORT_PATH,
+        make_culture_amp_server,
+        make_fifteen_five_server,
+        make_servers,
+        make_workday_server,
+    )
+    from ingestion.culture_amp import culture_amp_source
+    from ingestion.fifteen_five import fifteen_five_source
+    from ingestion.lattice import lattice_source
+    from ingestion.workday import workday_source
+
+    data = _copy(load_demo(demo_dir))
+    _rename(data["lattice"]["goals"], "targetValue", "target")  # renamed by a vendor release
+    for user in data["lattice"]["users"]:
+        user["pronouns"] = "they/them"  # a new field
+    for rows_ in data["job_info"].values():
+        for row in rows_["rows"]:
+            row["payGrade"] = "B"
+    _rename(data["fifteen_five"]["report"], "pulse", "mood")
+    for review in data["culture_amp"]["manager-reviews"]:
+        review["calibrated"] = True
+    for entries in data["workday"].values():
+        _rename(entries, "Business_Title", "Job_Title")
+    bamboo, lattice = make_servers(data, bamboohr_key="b", lattice_token="t")
+    fifteen = make_fifteen_five_server(data, api_key="f")
+    amp = make_culture_amp_server(data, client_id="c", client_secret="s")
+    workday = make_workday_server(data, username="u", password="p", report_path=WORKDAY_REPORT_PATH)
+    servers = [bamboo, lattice, fifteen, amp, workday]
+    urls = [_serving(server) for server in servers]
+    try:
+        run(lattice_source(base_url=f"{urls[1]}/v1", api_token="t"), "raw_performance", tmp_path)
+        run(bamboohr_source(base_url=f"{urls[0]}/api/gateway.php/northwind/v1", api_key="b"), "raw_hris", tmp_path)
+        run(fifteen_five_source(base_url=f"{urls[2]}/api/public", api_key="f"), "raw_performance", tmp_path, "ff")
+        run(
+            culture_amp_source(base_url=f"{urls[3]}/v1", client_id="c", client_secret="s"),
+            "raw_performance",
+            tmp_path,
+            "ca",
+        )
+        run(
+            workday_source(
+                report_url=f"{urls[4]}{WORKDAY_REPORT_PATH}", username="u", password="p", as_of=max(data["workday"])
+            ),
+            "raw_hris",
+            tmp_path,
+            "wd",
+        )
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    found = set(rows(tmp_path, "select source, resource, field, change from raw_performance.schema_changes"))
+    found |= set(rows(tmp_path, "select source, resource, field, change from raw_hris.schema_changes"))
+    assert found == {
+        ("lattice", "goals", "targetValue", "missing"),
+        ("lattice", "goals", "target", "added"),
+        ("lattice", "users", "pronouns", "added"),
+        ("bamboohr", "job_info", "payGrade", "added"),
+        ("fifteen_five", "checkins", "pulse", "missing"),
+        ("fifteen_five", "checkins", "mood", "added"),
+        ("culture_amp", "culture_amp_manager_reviews", "calibrated", "added"),
+        ("workday", "workday_workers", "Business_Title", "missing"),
+        ("workday", "workday_workers", "Job_Title", "added"),
+    }
+    # Reported once per load, and the renamed field's values still load under the new name.
+    assert count(tmp_path, "select count(*) from raw_performance.goals where target is not null") > 0
+    assert count(tmp_path, "select count(*) from raw_hris.workday_workers where job_title is not null") > 0
+
+
+def test_framework_file_with_a_renamed_column_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "framework"
+    folder.mkdir()
+    root = ROOT / "framework"
+    for name in ("capabilities.csv", "required_levels.csv", "course_capabilities.csv"):
+        (folder / name).write_text((root / name).read_text())
+    lines = (root / "job_profiles.csv").read_text().splitlines()
+    (folder / "job_profiles.csv").write_text("\n".join([lines[0].replace("job_family", "family"), *lines[1:]]) + "\n")
+    run(framework_source(folder=str(folder)), "raw_framework", tmp_path)
+    assert set(rows(tmp_path, "select resource, field, change from raw_framework.schema_changes")) == {
+        ("job_profiles", "job_family", "missing"),
+        ("job_profiles", "family", "added"),
+    }
+    # The rows lack a required column now: quarantined, not loaded with a hole.
+    assert sum(reasons(tmp_path, "raw_framework", "job_profiles").values()) == len(lines) - 1

@@ -401,7 +401,7 @@ def test_only_checks_on_raw_tables_block() -> None:
 
     blocking = {spec.asset_key.path[0] for check in GX_CHECKS for spec in check.check_specs if spec.blocking}
     non_blocking = {spec.asset_key.path[0] for check in GX_CHECKS for spec in check.check_specs if not spec.blocking}
-    assert blocking == {"raw_hris", "raw_lms", "raw_performance", "raw_framework"}
+    assert blocking == {"raw_hris", "raw_lms", "raw_performance", "raw_framework", "raw_finance"}
     assert non_blocking == {"marts"}
 
 
@@ -507,6 +507,127 @@ DERIVED_CASES = [
         "raw_performance.reviews__competency_ratings",
         "competency_exists",
         "update {table} set competency_id = 'cmp_nope' " + ONE,
+    ),
+]
+# the connector tables' suites (raw_lms.docebo_*, raw_finance, raw_hris history and
+# snapshots, raw_performance goals/feedback/15Five/Culture Amp) and fct_goal / fct_check_in
+DERIVED_CASES += [
+    ("raw_lms.docebo_enrollments", "user_exists", "update {table} set user_id = 999999 " + ONE),
+    ("raw_lms.docebo_enrollments", "course_exists", "update {table} set course_id = 999 " + ONE),
+    (
+        "raw_lms.docebo_enrollments",
+        "completion_after_enrolment",
+        "update {table} set enrollment_completion_date = enrollment_date - interval 1 day " + ONE,
+        " where enrollment_completion_date is not null",
+    ),
+    (
+        "raw_lms.docebo_enrollments",
+        "completed_has_date",
+        "update {table} set enrollment_completion_date = null " + ONE,
+        " where enrollment_status = 'completed'",
+    ),
+    (
+        "raw_lms.docebo_enrollments",
+        "completion_days_after_load",
+        "update {table} set enrollment_completion_date = timestamp '2999-01-01' " + ONE,
+        " where enrollment_completion_date is not null",
+    ),
+    ("raw_lms.docebo_learning_plans__courses", "plan_exists", "update {table} set _dlt_parent_id = 'nope' " + ONE),
+    ("raw_lms.docebo_learning_plans__courses", "course_exists", "update {table} set id_course = 999 " + ONE),
+    ("raw_lms.docebo_external_training", "user_exists", "update {table} set user_id = 999999 " + ONE),
+    ("raw_lms.docebo_external_training", "dates_ordered", "update {table} set to_date = '2000-01-01' " + ONE),
+    (
+        "raw_finance.course_prices",
+        "validity_is_ordered",
+        "update {table} set valid_to = valid_from - 1 " + ONE,
+        " where valid_to is not null",
+    ),
+    ("raw_finance.vendor_invoices", "period_is_ordered", "update {table} set period_end = period_start - 1 " + ONE),
+    (
+        "raw_finance.vendor_invoices",
+        "invoice_days_after_load",
+        "update {table} set invoice_date = date '2999-01-01' " + ONE,
+    ),
+    ("raw_finance.instructor_costs", "amount_matches_days", "update {table} set amount = amount + 1 " + ONE),
+    (
+        "raw_finance.instructor_costs",
+        "session_days_after_load",
+        "update {table} set session_date = date '2999-01-01' " + ONE,
+    ),
+    (
+        "raw_finance.venue_costs",
+        "session_days_after_load",
+        "update {table} set session_date = date '2999-01-01' " + ONE,
+    ),
+    ("raw_hris.employment_status", "employee_in_directory", "update {table} set employee_id = '999999' " + ONE),
+    (
+        "raw_hris.employment_status",
+        "termination_has_type",
+        "update {table} set termination_type_id = null " + ONE,
+        " where employment_status = 'Terminated'",
+    ),
+    ("raw_hris.employment_status", "effective_days_after_load", "update {table} set \"date\" = '2999-01-01' " + ONE),
+    (
+        "raw_hris.workday_workers",
+        "snapshot_days_after_load",
+        "update {table} set snapshot_on = date '2999-01-01' " + ONE,
+    ),
+    ("raw_hris.payroll_workers", "start_days_after_load", "update {table} set start_date = date '2999-01-01' " + ONE),
+    ("raw_performance.goals", "owner_exists", "update {table} set owner_id = 'usr_nope' " + ONE),
+    ("raw_performance.goals", "dates_ordered", "update {table} set due_date = '2000-01-01' " + ONE),
+    ("raw_performance.feedbacks", "giver_exists", "update {table} set from_id = 'usr_nope' " + ONE),
+    ("raw_performance.feedbacks", "recipient_exists", "update {table} set to_id = 'usr_nope' " + ONE),
+    ("raw_performance.feedbacks", "not_to_self", "update {table} set to_id = from_id " + ONE),
+    (
+        "raw_performance.feedbacks",
+        "created_days_after_load",
+        "update {table} set created_at = timestamp '2999-01-01' " + ONE,
+    ),
+    ("raw_performance.checkins", "user_exists", "update {table} set user_id = 999999 " + ONE),
+    ("raw_performance.checkins", "week_is_ordered", "update {table} set week_start = '2999-01-01' " + ONE),
+    (
+        "raw_performance.checkins",
+        "submitted_days_after_load",
+        "update {table} set submit_ts = timestamp '2999-01-01' " + ONE,
+    ),
+    ("raw_performance.fifteen_five_users", "reviewer_exists", "update {table} set reviewer_id = 999999 " + ONE),
+    (
+        "raw_performance.culture_amp_performance_cycles",
+        "period_is_ordered",
+        "update {table} set period_end = '2000-01-01' " + ONE,
+    ),
+    (
+        "raw_performance.culture_amp_manager_reviews",
+        "employee_exists",
+        "update {table} set employee_id = 'nope' " + ONE,
+    ),
+    (
+        "raw_performance.culture_amp_manager_reviews",
+        "cycle_exists",
+        "update {table} set performance_cycle_id = 'nope' " + ONE,
+    ),
+    ("raw_performance.culture_amp_manager_reviews", "bucket_on_scale", "update {table} set rating__value = 7 " + ONE),
+    (
+        "raw_performance.culture_amp_manager_reviews",
+        "submitted_days_after_load",
+        "update {table} set submitted_at = timestamp '2999-01-01' " + ONE,
+    ),
+    ("marts.fct_goal", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    (
+        "marts.fct_goal",
+        "attainment_matches_values",
+        "update {table} set attainment = attainment + 0.1 " + ONE,
+        " where attainment is not null",
+    ),
+    ("marts.fct_goal", "goal_year_matches_dates", "update {table} set goal_year = goal_year + 1 " + ONE),
+    ("marts.fct_goal", "dates_ordered", "update {table} set due_on = start_on - 1 " + ONE),
+    ("marts.fct_check_in", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    ("marts.fct_check_in", "reviewer_in_dim_employee", "update {table} set reviewer_employee_id = 'E99999' " + ONE),
+    ("marts.fct_check_in", "week_is_ordered", "update {table} set week_end_on = week_start_on - 1 " + ONE),
+    (
+        "marts.fct_check_in",
+        "submitted_in_or_after_week",
+        "update {table} set submitted_at = submitted_at - interval 30 day " + ONE,
     ),
 ]
 # failed on purpose elsewhere: tests/test_expectations.py (SCD2 flags, hire date) and above (freshness)

@@ -12,7 +12,9 @@ company domain) and `BAMBOOHR_API_KEY`.
 
 Rows of both tables are checked against the employees' first hire dates (one extra
 custom report of `hireDate` and `originalHireDate`): a row for an employee the report
-does not list, or dated before the hire or in the future, is quarantined.
+does not list, or dated before the hire or in the future, is quarantined. Every resource
+declares the fields it expects; one added, renamed or gone (a report field the API key
+lost access to) is reported in `schema_changes`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from ingestion.errors import raise_for_source, require_env
 from ingestion.http import source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "bamboohr"
 REPORT_FIELDS = [
@@ -46,6 +49,14 @@ REPORT_FIELDS = [
     "supervisorEId",
     "lastChanged",
 ]
+# The fields of each effective-dated table's rows; anything else is reported as a change.
+TABLE_FIELDS = {
+    "job_info": (["id", "employeeId", "date", "location", "department", "division", "jobTitle", "reportsTo"], []),
+    "employment_status": (
+        ["id", "employeeId", "date", "employmentStatus"],
+        ["terminationTypeId", "terminationReasonId", "terminationRehireId", "terminationRegrettableId", "comment"],
+    ),
+}
 
 
 def _client(base_url: str | None, api_key: str | None) -> RESTClient:
@@ -107,6 +118,8 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
     @dlt.resource(name="employees", write_disposition="merge", primary_key="id")
     def employees():
         client = _client(base_url, api_key)
+        # The report answers the fields asked for: a missing one means the key lost access.
+        watch = FieldWatch(SOURCE, "employees", ["id", *REPORT_FIELDS])
         seen: set[str] = set()
         for page in client.paginate(
             "reports/custom",
@@ -117,6 +130,7 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
             hooks=source_hooks(SOURCE),
         ):
             for row in page:
+                yield from watch.changes(row)
                 problem = employee_problem(row)
                 if problem is None and row["id"] in seen:
                     problem = "duplicate id in one report"
@@ -151,11 +165,13 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
             ),
         ):
             client = _client(base_url, api_key)
+            watch = FieldWatch(SOURCE, name, *TABLE_FIELDS[name])
             hired = hire_dates(client)
             response = client.get(f"employees/changed/tables/{api_table}", params={"since": last_changed.last_value})
             raise_for_source(SOURCE, response)
             for employee_id, rows in (response.json().get("employees") or {}).items():
                 for row in rows.get("rows") or []:
+                    yield from watch.changes(row)
                     record = {
                         **row,
                         "employeeId": row.get("employeeId") or employee_id,

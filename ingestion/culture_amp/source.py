@@ -4,18 +4,22 @@ API: `https://api.cultureamp.com/v1`, OAuth2 client credentials at `POST /v1/oau
 (credentials from Settings > Integrations > API), then bearer-token lists paged with
 `limit` and an opaque `cursor`, answered `{"data": [...], "pagination": {"nextCursor"}}`.
 Configure with `CULTURE_AMP_BASE_URL` (`.../v1`), `CULTURE_AMP_CLIENT_ID`,
-`CULTURE_AMP_CLIENT_SECRET`. Tables land in `raw_performance` as `culture_amp_*`, snapshots
-merged on `id`.
+`CULTURE_AMP_CLIENT_SECRET`. Tables land in `raw_performance` as `culture_amp_*`, merged on
+`id`. Employees and cycles are small snapshots. Manager reviews load incrementally: dlt
+keeps the newest `submittedAt` seen and the next load asks `after_date=` that time less
+`CULTURE_AMP_LOOKBACK_DAYS` (default 7, for reviews submitted while the previous load ran).
 
 Manager ratings are buckets on Culture Amp's own scale (`rating.bucket`, `rating.value`
 1..`rating.scaleSize`), loaded as they are; mapping them onto the warehouse's 1-5 scale is
-a model decision. A review whose bucket value is off its scale, or whose employee or
-cycle Culture Amp does not list, is quarantined.
+a model decision. A review whose bucket value is off its scale, whose employee or cycle
+Culture Amp does not list, or whose submission time is missing or in the future is
+quarantined.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import dlt
 from dlt.sources.helpers.rest_client import RESTClient
@@ -24,9 +28,36 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from ingestion.errors import require_env
 from ingestion.http import oauth2_client_credentials, retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "culture_amp"
 PAGE_SIZE = 100
+LOOKBACK_DAYS = 7
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+COLLECTIONS = {
+    "culture_amp_employees": "employees",
+    "culture_amp_performance_cycles": "performance-cycles",
+    "culture_amp_manager_reviews": "manager-reviews",
+}
+# The fields each resource is expected to carry; anything else is reported as a change.
+FIELDS = {
+    "culture_amp_employees": ["id", "employeeId", "email", "name", "status"],
+    "culture_amp_performance_cycles": ["id", "name", "periodStart", "periodEnd", "status"],
+    "culture_amp_manager_reviews": ["id", "performanceCycleId", "employeeId", "managerId", "rating", "submittedAt"],
+}
+OPTIONAL = {
+    "culture_amp_employees": ["preferredName", "managerId", "startDate", "endDate"],
+    "culture_amp_performance_cycles": ["createdAt", "updatedAt"],
+    "culture_amp_manager_reviews": ["comment", "createdAt", "updatedAt"],
+}
+
+
+def submitted_at(review: dict) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(str(review.get("submittedAt")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def review_problem(review: dict, employees: set[str], cycles: set[str]) -> str | None:
@@ -40,6 +71,11 @@ def review_problem(review: dict, employees: set[str], cycles: set[str]) -> str |
     value, size = rating.get("value"), rating.get("scaleSize")
     if not isinstance(value, int) or not isinstance(size, int) or not 1 <= value <= size:
         return "rating bucket not on the scale"
+    when = submitted_at(review)
+    if when is None:
+        return "submittedAt missing or not ISO 8601"
+    if when > datetime.now(UTC) + timedelta(days=1):  # a day of clock skew; later would stall the cursor
+        return "submittedAt in the future"
     return None
 
 
@@ -53,7 +89,7 @@ def culture_amp_source(
     """Culture Amp performance data. Credentials are read when the load runs."""
     clients: list[RESTClient] = []
 
-    def pages(collection: str):
+    def pages(collection: str, **filters):
         if not clients:  # one client (and one token) per load
             url = require_env(SOURCE, "CULTURE_AMP_BASE_URL", base_url or os.environ.get("CULTURE_AMP_BASE_URL"))
             url = url.rstrip("/")
@@ -71,28 +107,53 @@ def culture_amp_source(
                     session=session,
                 )
             )
-        yield from clients[0].paginate(collection, params={"limit": page_size}, hooks=source_hooks(SOURCE))
+        params = {"limit": page_size, **filters}
+        yield from clients[0].paginate(collection, params=params, hooks=source_hooks(SOURCE))
 
-    def listing(collection: str, name: str):
+    def watched(name: str, **filters):
+        """The records of one collection, each preceded by any schema change it shows."""
+        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+        for page in pages(COLLECTIONS[name], **filters):
+            for item in page:
+                yield from watch.changes(item)
+                yield item
+
+    def listing(name: str):
         @dlt.resource(name=name, write_disposition="merge", primary_key="id")
         def resource():
-            for page in pages(collection):
-                for item in page:
+            for item in watched(name):
+                if not isinstance(item, dict):  # a schema change report
+                    yield item
+                else:
                     yield item if item.get("id") else quarantined(SOURCE, name, item, "missing id", key="")
 
         return resource
 
+    lookback_days = float(os.environ.get("CULTURE_AMP_LOOKBACK_DAYS", LOOKBACK_DAYS))
+
     @dlt.resource(name="culture_amp_manager_reviews", write_disposition="merge", primary_key="id")
-    def manager_reviews():
+    def manager_reviews(
+        submitted=dlt.sources.incremental(
+            "submittedAt", initial_value=EPOCH, lag=lookback_days * 86400, on_cursor_value_missing="include"
+        ),
+    ):
         employees = {item["id"] for page in pages("employees") for item in page if item.get("id")}
         cycles = {item["id"] for page in pages("performance-cycles") for item in page if item.get("id")}
-        for page in pages("manager-reviews"):
-            for review in page:
-                problem = review_problem(review, employees, cycles)
-                yield quarantined(SOURCE, "culture_amp_manager_reviews", review, problem) if problem else review
+        start = submitted.start_value
+        filters = {"after_date": start.isoformat()} if start and start > EPOCH else {}
+        for review in watched("culture_amp_manager_reviews", **filters):
+            if not isinstance(review, dict):
+                yield review
+                continue
+            problem = review_problem(review, employees, cycles)
+            if problem:
+                yield quarantined(SOURCE, "culture_amp_manager_reviews", review, problem)
+            else:
+                # Compared as a time (the lookback is a duration); stored as a timestamp either way.
+                yield {**review, "submittedAt": submitted_at(review)}
 
     return (
-        listing("employees", "culture_amp_employees"),
-        listing("performance-cycles", "culture_amp_performance_cycles"),
+        listing("culture_amp_employees"),
+        listing("culture_amp_performance_cycles"),
         manager_reviews,
     )

@@ -4,9 +4,15 @@ API: `https://<tenant>.docebosaas.com`, OAuth2 client credentials at `POST /oaut
 (an API app created under Admin > API and SSO), then bearer-token lists paged with
 `page` (1-based) and `page_size`, answered `{"data": {"items": [...], "has_more_data":
 bool}}`. Configure with `DOCEBO_BASE_URL`, `DOCEBO_CLIENT_ID`, `DOCEBO_CLIENT_SECRET`
-(optional `DOCEBO_PAGE_SIZE`, default 200). Every table is a full snapshot merged on its
-key, so a re-run never duplicates; tables are named `docebo_*` in `raw_lms`, beside the
-xAPI statements.
+(optional `DOCEBO_PAGE_SIZE`, default 200). Tables are named `docebo_*` in `raw_lms`,
+beside the xAPI statements, and merged on their keys, so a re-run never duplicates.
+
+Enrolments, the one table that grows with every learner, load incrementally: Docebo's
+`updated_from` filter asks only for enrolments changed since the previous successful load.
+The list carries no update time to use as a cursor, so the connector keeps a watermark in
+dlt resource state (the time the previous load started, less `DOCEBO_LOOKBACK_HOURS`,
+default 24, for clock skew between us and Docebo) and commits it only with a successful
+load. Users, courses, learning plans and external training are small: full snapshots.
 
 An enrolment is quarantined, never dropped, when it names a user or course the LMS
 does not list, has a score that is not a number in 0-100, or dates that cannot be true
@@ -16,7 +22,7 @@ does not list, has a score that is not a number in 0-100, or dates that cannot b
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dlt
 from dlt.sources.helpers.rest_client import RESTClient
@@ -28,6 +34,8 @@ from ingestion.schema_drift import FieldWatch
 
 SOURCE = "docebo"
 PAGE_SIZE = 200
+LOOKBACK_HOURS = 24
+DOCEBO_TIME = "%Y-%m-%d %H:%M:%S"
 ENDPOINTS = {
     "docebo_users": "manage/v1/user",
     "docebo_courses": "learn/v1/courses",
@@ -163,9 +171,10 @@ def docebo_source(
             )
         return clients[0]
 
-    def items(name: str):
+    def items(name: str, **filters):
         watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
-        for page in client().paginate(ENDPOINTS[name], params={"page_size": size}, hooks=source_hooks(SOURCE)):
+        params = {"page_size": size, **filters}
+        for page in client().paginate(ENDPOINTS[name], params=params, hooks=source_hooks(SOURCE)):
             for item in page:
                 yield from watch.changes(item)
                 yield item
@@ -197,9 +206,13 @@ def docebo_source(
 
     @dlt.resource(name="docebo_enrollments", write_disposition="merge", primary_key=["user_id", "course_id"])
     def enrollments():
+        state = dlt.current.resource_state()
+        started = datetime.now(UTC)
+        lookback = timedelta(hours=float(os.environ.get("DOCEBO_LOOKBACK_HOURS", LOOKBACK_HOURS)))
+        since = state.get("updated_from")  # None on the first load: everything
         users, courses = keys_of("docebo_users"), keys_of("docebo_courses")
         seen: set[tuple[str, str]] = set()
-        for item in items("docebo_enrollments"):
+        for item in items("docebo_enrollments", **({"updated_from": since} if since else {})):
             if not isinstance(item, dict):
                 yield item
                 continue
@@ -212,6 +225,8 @@ def docebo_source(
                 continue
             seen.add(key)
             yield item
+        # Reached only when every page was read; dlt commits the state with the load.
+        state["updated_from"] = (started - lookback).strftime(DOCEBO_TIME)
 
     return (
         simple("docebo_users"),

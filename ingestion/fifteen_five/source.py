@@ -3,13 +3,19 @@
 API: `https://my.15five.com/api/public`, `Authorization: Bearer <API key>`; lists are
 Django REST framework pages `{"count", "next", "previous", "results"}` followed through
 the absolute `next` URL. Configure with `FIFTEEN_FIVE_BASE_URL` and `FIFTEEN_FIVE_API_KEY`.
-Both tables are snapshots merged on `id`; a check-in with a pulse off the 1-5 scale, an
-unknown user or an id seen twice is quarantined.
+
+Users are a snapshot merged on `id`. Check-ins load incrementally: dlt keeps the newest
+submission time (`submit_ts`) seen, and the next load asks `/report/?created_on_start=` that
+time less `FIFTEEN_FIVE_LOOKBACK_DAYS` (default 14), because a manager reviews a check-in
+after it was submitted and the re-read picks the change up; the merge on `id` absorbs the
+overlap. A check-in with a pulse off the 1-5 scale, an unknown user, an id seen twice or a
+submission time that is not ISO 8601 or lies in the future is quarantined.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import dlt
 from dlt.sources.helpers.rest_client import RESTClient
@@ -19,9 +25,30 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 from ingestion.errors import require_env
 from ingestion.http import retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "fifteen_five"
 PAGE_SIZE = 100
+LOOKBACK_DAYS = 14
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The fields each resource is expected to carry; anything else is reported as a change.
+FIELDS = {
+    "fifteen_five_users": ["id", "email", "first_name", "last_name", "is_active"],
+    "checkins": ["id", "user_id", "week_start", "week_end", "submit_ts", "pulse", "reviewed"],
+}
+OPTIONAL = {
+    "fifteen_five_users": ["reviewer_id", "title", "location", "start_date"],
+    "checkins": ["reviewed_ts", "reviewer_id", "answers"],
+}
+
+
+def submitted_at(row: dict) -> datetime | None:
+    """`submit_ts` as an aware datetime, else None."""
+    try:
+        when = datetime.fromisoformat(str(row.get("submit_ts")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def checkin_problem(row: dict, users: set[int]) -> str | None:
@@ -32,6 +59,11 @@ def checkin_problem(row: dict, users: set[int]) -> str | None:
     pulse = row.get("pulse")
     if pulse is not None and (not isinstance(pulse, int) or not 1 <= pulse <= 5):
         return "pulse off the 1-5 scale"
+    when = submitted_at(row)
+    if when is None:
+        return "submit_ts missing or not ISO 8601"
+    if when > datetime.now(UTC) + timedelta(days=1):  # a day of clock skew; later would stall the cursor
+        return "submit_ts in the future"
     return None
 
 
@@ -39,7 +71,7 @@ def checkin_problem(row: dict, users: set[int]) -> str | None:
 def fifteen_five_source(base_url: str | None = None, api_key: str | None = None, page_size: int = PAGE_SIZE):
     """15Five users and check-ins. Credentials are read when the load runs."""
 
-    def pages(collection: str):
+    def pages(collection: str, **filters):
         url = require_env(SOURCE, "FIFTEEN_FIVE_BASE_URL", base_url or os.environ.get("FIFTEEN_FIVE_BASE_URL"))
         key = require_env(SOURCE, "FIFTEEN_FIVE_API_KEY", api_key or os.environ.get("FIFTEEN_FIVE_API_KEY"))
         client = RESTClient(
@@ -49,20 +81,33 @@ def fifteen_five_source(base_url: str | None = None, api_key: str | None = None,
             data_selector="results",
             session=retrying_session(),
         )
-        yield from client.paginate(f"{collection}/", params={"page_size": page_size}, hooks=source_hooks(SOURCE))
+        params = {"page_size": page_size, **filters}
+        yield from client.paginate(f"{collection}/", params=params, hooks=source_hooks(SOURCE))
 
     @dlt.resource(name="fifteen_five_users", write_disposition="merge", primary_key="id")
     def users():
+        watch = FieldWatch(SOURCE, "fifteen_five_users", FIELDS["fifteen_five_users"], OPTIONAL["fifteen_five_users"])
         for page in pages("user"):
             for row in page:
+                yield from watch.changes(row)
                 yield row if row.get("id") is not None else quarantined(SOURCE, "fifteen_five_users", row, "missing id")
 
+    lookback_days = float(os.environ.get("FIFTEEN_FIVE_LOOKBACK_DAYS", LOOKBACK_DAYS))
+
     @dlt.resource(name="checkins", write_disposition="merge", primary_key="id")
-    def checkins():
+    def checkins(
+        submitted=dlt.sources.incremental(
+            "submit_ts", initial_value=EPOCH, lag=lookback_days * 86400, on_cursor_value_missing="include"
+        ),
+    ):
         known = {row["id"] for page in pages("user") for row in page if row.get("id") is not None}
+        start = submitted.start_value
+        filters = {"created_on_start": start.isoformat()} if start and start > EPOCH else {}
+        watch = FieldWatch(SOURCE, "checkins", FIELDS["checkins"], OPTIONAL["checkins"])
         seen: set[int] = set()
-        for page in pages("report"):
+        for page in pages("report", **filters):
             for row in page:
+                yield from watch.changes(row)
                 problem = checkin_problem(row, known)
                 if problem is None and row["id"] in seen:
                     problem = "duplicate id"
@@ -70,6 +115,8 @@ def fifteen_five_source(base_url: str | None = None, api_key: str | None = None,
                     yield quarantined(SOURCE, "checkins", row, problem)
                     continue
                 seen.add(row["id"])
-                yield row
+                # The cursor is compared as a time (the lookback is a duration); dlt stores
+                # the ISO text the API sends as a timestamp either way.
+                yield {**row, "submit_ts": submitted_at(row)}
 
     return users, checkins

@@ -4,7 +4,8 @@
 API: `https://api.latticehq.com/v1`, bearer token; lists answer
 `{"data": [...], "hasMore": bool, "endingCursor": str}` and take `limit` and
 `startingAfter`. Configure with `LATTICE_BASE_URL` and `LATTICE_API_TOKEN`.
-Every resource is merged on `id`, so a re-run never duplicates. Goals whose owner is not a
+Every resource is merged on `id`, so a re-run never duplicates. Each resource declares the
+fields it expects: a field added, renamed or gone is reported in `schema_changes`. Goals whose owner is not a
 Lattice user or whose target/current value is not a number, and feedback between unknown
 users, are quarantined.
 """
@@ -20,10 +21,28 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from ingestion.errors import require_env
 from ingestion.http import HasMoreCursorPaginator, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "lattice"
 PAGE_SIZE = 100
 RATING_SCALE = (1, 5)
+# The fields each resource is expected to carry; anything else is reported as a change.
+FIELDS = {
+    "users": ["id", "name", "email", "title", "status"],
+    "competencies": ["id", "name"],
+    "review_cycles": ["id", "name", "startDate", "endDate", "state"],
+    "reviews": ["id", "reviewCycleId", "revieweeId", "reviewerId", "reviewType", "rating", "submittedAt"],
+    "goals": ["id", "ownerId", "title", "targetValue", "currentValue", "status", "startDate", "dueDate", "updatedAt"],
+    "feedbacks": ["id", "fromId", "toId", "body", "visibility", "createdAt"],
+}
+OPTIONAL = {
+    "users": ["managerId", "externalUserId", "department", "startDate"],
+    "competencies": ["description"],
+    "review_cycles": ["createdAt", "updatedAt"],
+    "reviews": ["calibratedRating", "competencyRatings"],
+    "goals": ["description", "parentGoalId", "createdAt"],
+    "feedbacks": ["updatedAt"],
+}
 
 
 def review_problem(review: dict) -> str | None:
@@ -58,6 +77,16 @@ def goal_problem(goal: dict, users: set[str]) -> str | None:
     return None
 
 
+def feedback_problem(item: dict, users: set[str]) -> str | None:
+    if not item.get("id"):
+        return "missing id"
+    if item.get("fromId") not in users:
+        return "unknown giver"
+    if item.get("toId") not in users:
+        return "unknown recipient"
+    return None
+
+
 @dlt.source(name=SOURCE)
 def lattice_source(base_url: str | None = None, api_token: str | None = None, page_size: int = PAGE_SIZE):
     """Performance data from Lattice. Credentials are read when the load runs."""
@@ -73,24 +102,31 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
         )
         yield from client.paginate(path, params={"limit": page_size}, hooks=source_hooks(SOURCE))
 
+    def watched(path: str, name: str):
+        """Records of one list, each preceded by the schema changes it shows (the report
+        rows are not dicts: they carry dlt table hints)."""
+        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+        for page in pages(path):
+            for item in page:
+                yield from watch.changes(item)
+                yield item
+
     def listing(path: str, name: str):
         @dlt.resource(name=name, write_disposition="merge", primary_key="id")
         def resource():
-            for page in pages(path):
-                for item in page:
-                    if not item.get("id"):
-                        yield quarantined(SOURCE, name, item, "missing id", key="")
-                    else:
-                        yield item
+            for item in watched(path, name):
+                if isinstance(item, dict) and not item.get("id"):
+                    yield quarantined(SOURCE, name, item, "missing id", key="")
+                else:
+                    yield item
 
         return resource
 
     @dlt.resource(name="reviews", write_disposition="merge", primary_key="id")
     def reviews():
-        for page in pages("reviews"):
-            for review in page:
-                problem = review_problem(review)
-                yield quarantined(SOURCE, "reviews", review, problem) if problem else review
+        for review in watched("reviews", "reviews"):
+            problem = review_problem(review) if isinstance(review, dict) else None
+            yield quarantined(SOURCE, "reviews", review, problem) if problem else review
 
     def user_ids() -> set[str]:
         return {item["id"] for page in pages("users") for item in page if item.get("id")}
@@ -98,24 +134,16 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
     @dlt.resource(name="goals", write_disposition="merge", primary_key="id")
     def goals():
         users = user_ids()
-        for page in pages("goals"):
-            for goal in page:
-                problem = goal_problem(goal, users)
-                yield quarantined(SOURCE, "goals", goal, problem) if problem else goal
+        for goal in watched("goals", "goals"):
+            problem = goal_problem(goal, users) if isinstance(goal, dict) else None
+            yield quarantined(SOURCE, "goals", goal, problem) if problem else goal
 
     @dlt.resource(name="feedbacks", write_disposition="merge", primary_key="id")
     def feedbacks():
         users = user_ids()
-        for page in pages("feedbacks"):
-            for item in page:
-                problem = None
-                if not item.get("id"):
-                    problem = "missing id"
-                elif item.get("fromId") not in users:
-                    problem = "unknown giver"
-                elif item.get("toId") not in users:
-                    problem = "unknown recipient"
-                yield quarantined(SOURCE, "feedbacks", item, problem) if problem else item
+        for item in watched("feedbacks", "feedbacks"):
+            problem = feedback_problem(item, users) if isinstance(item, dict) else None
+            yield quarantined(SOURCE, "feedbacks", item, problem) if problem else item
 
     return (
         listing("users", "users"),

@@ -7,6 +7,9 @@
 would be missed by a plain cursor: each run asks again from the last timestamp minus a
 lookback window (`LRS_LOOKBACK_HOURS`, default 72) and merging on the statement id
 removes the overlap. Configure with `LRS_URL`, `LRS_USERNAME`, `LRS_PASSWORD`.
+
+A statement's top-level properties are fixed by the xAPI spec; one outside them (or a
+required one gone) is reported in `schema_changes`, and the statement keeps it in its JSON.
 """
 
 from __future__ import annotations
@@ -21,10 +24,14 @@ from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from ingestion.errors import require_env
 from ingestion.http import XAPIMorePaginator, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "lrs"
 XAPI_VERSION = "1.0.3"
 EPOCH = "1970-01-01T00:00:00+00:00"
+# xAPI 1.0.3 statement properties: required by the connector, and the other ones the spec allows.
+STATEMENT_FIELDS = ["id", "actor", "verb", "object", "timestamp"]
+STATEMENT_OPTIONAL = ["result", "context", "stored", "authority", "version", "attachments"]
 
 
 def _parse(text: str) -> datetime:
@@ -93,10 +100,12 @@ def lrs_source(
         last = _parse(state.get("max_timestamp", EPOCH))
         since = max(_parse(EPOCH), last - lookback)
         newest = last
+        watch = FieldWatch(SOURCE, "statements", STATEMENT_FIELDS, STATEMENT_OPTIONAL)
         for page in client.paginate(
             "xAPI/statements", params={"limit": page_size, "since": since.isoformat()}, hooks=source_hooks(SOURCE)
         ):
             for statement in page:
+                yield from watch.changes(statement)
                 problem = statement_problem(statement)
                 if problem:
                     yield quarantined(SOURCE, "statements", statement, problem)

@@ -9,7 +9,9 @@ Configure with `WORKDAY_REPORT_URL` (the report URL without the query),
 Every load is a full snapshot stamped `snapshot_on` (the as-of date, else today in UTC)
 and merged on (`Employee_ID`, `snapshot_on`): re-running a day replaces that day's
 snapshot, and the models rebuild history from the sequence of snapshots. A row without an
-`Employee_ID`, or the same one twice in a snapshot, is quarantined.
+`Employee_ID`, or the same one twice in a snapshot, is quarantined. The report's columns are
+declared (`FIELDS`): a column added, renamed or dropped in the report definition is reported
+in `schema_changes`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,20 @@ from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from ingestion.errors import SourceConfigError, require_env
 from ingestion.http import retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.schema_drift import FieldWatch
 
 SOURCE = "workday"
+# The report's column aliases; anything else is reported as a change.
+FIELDS = [
+    "Employee_ID",
+    "Worker",
+    "Email_-_Primary_Work",
+    "Hire_Date",
+    "Business_Title",
+    "Supervisory_Organization",
+    "Active_Status",
+]
+OPTIONAL = ["Legacy_Employee_Number", "Original_Hire_Date", "Manager_Employee_ID", "Location", "Termination_Date"]
 
 
 @dlt.source(name=SOURCE)
@@ -56,8 +70,10 @@ def workday_source(
         )
         params = {"format": "json", **({"As_Of_Date": snapshot_on.isoformat()} if day else {})}
         seen: set[str] = set()
+        watch = FieldWatch(SOURCE, "workday_workers", FIELDS, OPTIONAL)
         for page in client.paginate(parts.path.lstrip("/"), params=params, hooks=source_hooks(SOURCE)):
             for row in page:
+                yield from watch.changes(row)
                 worker = row.get("Employee_ID")
                 problem = "missing Employee_ID" if not worker else "duplicate Employee_ID" if worker in seen else None
                 if problem:

@@ -1,5 +1,8 @@
 """dlt sources as Dagster assets. Asset keys equal the dbt source names
-(`raw_hris/employees`), so lineage from ingestion into dbt needs no glue."""
+(`raw_hris/employees`), so lineage from ingestion into dbt needs no glue.
+
+A source named in `DISABLED_SOURCES` (orchestration/settings.py) gets no assets at all, so
+the job never tries to load a system the customer does not run."""
 
 import dlt
 from dagster import AssetExecutionContext, AssetKey, AssetSpec
@@ -16,7 +19,7 @@ from ingestion.hr_files import hr_files_source
 from ingestion.lattice import lattice_source
 from ingestion.lrs import lrs_source
 from ingestion.workday import workday_source
-from orchestration.settings import DLT_PIPELINES_DIR, WAREHOUSE_PATH
+from orchestration.settings import DLT_PIPELINES_DIR, WAREHOUSE_PATH, disabled_sources
 
 
 class RawTableTranslator(DagsterDltTranslator):
@@ -57,72 +60,99 @@ def _make(name: str, source, dataset: str, description: str, pipeline_suffix: st
     return _assets
 
 
-hris_assets = _make("bamboohr", bamboohr_source(), "raw_hris", "People and job history from BambooHR.")
-lms_assets = _make("lrs", lrs_source(), "raw_lms", "xAPI statements from the learning record store.")
-performance_assets = _make("lattice", lattice_source(), "raw_performance", "Reviews and ratings from Lattice.")
-docebo_assets = _make(
-    "docebo",
-    docebo_source(),
-    "raw_lms",
-    "Users, courses, enrolments, learning plans and external training from the Docebo LMS.",
-    pipeline_suffix="docebo",
-)
-workday_assets = _make(
-    "workday", workday_source(), "raw_hris", "Worker snapshots from a Workday custom report.", pipeline_suffix="workday"
-)
-hr_files_assets = _make(
-    "hr_files", hr_files_source(), "raw_hris", "Worker lists dropped as CSV/XLSX files.", pipeline_suffix="hr_files"
-)
-fifteen_five_assets = _make(
-    "fifteen_five",
-    fifteen_five_source(),
-    "raw_performance",
-    "Weekly check-ins from 15Five.",
-    pipeline_suffix="fifteen_five",
-)
-culture_amp_assets = _make(
-    "culture_amp",
-    culture_amp_source(),
-    "raw_performance",
-    "Performance cycles and manager reviews from Culture Amp.",
-    pipeline_suffix="culture_amp",
-)
-finance_assets = _make(
-    "finance", finance_source(), "raw_finance", "Training spend: course prices, invoices, instructor and venue costs."
-)
-framework_assets = _make(
-    "capability_framework", framework_source(), "raw_framework", "The capability framework files L&D maintains."
-)
+# One entry per source system: (source name for DISABLED_SOURCES, asset name, dlt source factory,
+# raw schema, description, pipeline suffix). Factories, so a disabled source is never built.
+SOURCES = [
+    ("bamboohr", "bamboohr", bamboohr_source, "raw_hris", "People and job history from BambooHR.", None),
+    ("workday", "workday", workday_source, "raw_hris", "Worker snapshots from a Workday custom report.", "workday"),
+    ("hr_files", "hr_files", hr_files_source, "raw_hris", "Worker lists dropped as CSV/XLSX files.", "hr_files"),
+    ("lrs", "lrs", lrs_source, "raw_lms", "xAPI statements from the learning record store.", None),
+    (
+        "docebo",
+        "docebo",
+        docebo_source,
+        "raw_lms",
+        "Users, courses, enrolments, learning plans and external training from the Docebo LMS.",
+        "docebo",
+    ),
+    ("lattice", "lattice", lattice_source, "raw_performance", "Reviews and ratings from Lattice.", None),
+    (
+        "fifteen_five",
+        "fifteen_five",
+        fifteen_five_source,
+        "raw_performance",
+        "Weekly check-ins from 15Five.",
+        "fifteen_five",
+    ),
+    (
+        "culture_amp",
+        "culture_amp",
+        culture_amp_source,
+        "raw_performance",
+        "Performance cycles and manager reviews from Culture Amp.",
+        "culture_amp",
+    ),
+    (
+        "finance",
+        "finance",
+        finance_source,
+        "raw_finance",
+        "Training spend: course prices, invoices, instructor and venue costs.",
+        None,
+    ),
+    (
+        "framework",
+        "capability_framework",
+        framework_source,
+        "raw_framework",
+        "The capability framework files L&D maintains.",
+        None,
+    ),
+]
 
 # dlt writes nested lists to child tables in the same load as their parent resource;
 # declaring them keeps lineage unbroken from the parent's load to the models that read them.
-CHILD_TABLES = [
-    AssetSpec(
+CHILD_TABLES = {
+    "lattice": AssetSpec(
         key=AssetKey(["raw_performance", "reviews__competency_ratings"]),
         deps=[AssetKey(["raw_performance", "reviews"])],
         group_name="ingestion",
         kinds={"dlt", "duckdb"},
         description="Competency ratings of each review: written by the `reviews` load (dlt child table).",
     ),
-    AssetSpec(
+    "docebo": AssetSpec(
         key=AssetKey(["raw_lms", "docebo_learning_plans__courses"]),
         deps=[AssetKey(["raw_lms", "docebo_learning_plans"])],
         group_name="ingestion",
         kinds={"dlt", "duckdb"},
         description="Courses of each learning plan: written by the `docebo_learning_plans` load (dlt child table).",
     ),
-]
+}
 
-INGESTION_ASSETS = [
-    hris_assets,
-    workday_assets,
-    hr_files_assets,
-    lms_assets,
-    docebo_assets,
-    performance_assets,
-    fifteen_five_assets,
-    culture_amp_assets,
-    finance_assets,
-    framework_assets,
-    *CHILD_TABLES,
-]
+
+def ingestion_assets(disabled: frozenset[str] | None = None) -> list:
+    """The dlt assets (and child-table specs) of every enabled source."""
+    disabled = disabled_sources() if disabled is None else disabled
+    made = []
+    for source, name, factory, dataset, description, suffix in SOURCES:
+        if source in disabled:
+            continue
+        made.append(_make(name, factory(), dataset, description, pipeline_suffix=suffix))
+        if source in CHILD_TABLES:
+            made.append(CHILD_TABLES[source])
+    return made
+
+
+def disabled_asset_keys(disabled: frozenset[str] | None = None) -> set[AssetKey]:
+    """Raw-table asset keys of the switched-off sources (e.g. to leave their checks out)."""
+    disabled = disabled_sources() if disabled is None else disabled
+    keys = set()
+    for source, _, factory, dataset, _, _ in SOURCES:
+        if source in disabled:
+            keys |= {AssetKey([dataset, resource]) for resource in factory().resources}
+            if source in CHILD_TABLES:
+                keys.add(CHILD_TABLES[source].key)
+    return keys
+
+
+INGESTION_ASSETS = ingestion_assets()
