@@ -127,6 +127,7 @@ create table marts.dim_date (
 insert into marts.dim_date values ('2024-06-01', '2024-06-01', 2024, 6, 2), ('2024-07-01', '2024-07-01', 2024, 7, 3);
 """
 ALL_SUITES = [
+    "marts.bridge_course_capability",
     "marts.dim_capability",
     "marts.dim_course",
     "marts.dim_date",
@@ -134,17 +135,51 @@ ALL_SUITES = [
     "marts.dim_job",
     "marts.dim_org_unit",
     "marts.fct_capability_assessment",
+    "marts.fct_check_in",
+    "marts.fct_goal",
     "marts.fct_learning_activity",
     "marts.fct_review",
+    "marts.fct_training_spend",
+    "marts.mart_bench_strength",
     "marts.mart_capability_gap",
+    "marts.mart_capability_gap_by_job_profile",
+    "marts.mart_capability_gap_by_org_unit",
+    "marts.mart_identity_match_report",
+    "marts.mart_learning_alignment",
+    "marts.mart_learning_effectiveness",
+    "marts.mart_learning_impact",
+    "marts.mart_learning_recommendations",
+    "marts.mart_rater_calibration",
+    "marts.mart_retention",
+    "marts.mart_training_roi",
+    "raw_finance.course_prices",
+    "raw_finance.instructor_costs",
+    "raw_finance.vendor_invoices",
+    "raw_finance.venue_costs",
     "raw_framework.capabilities",
     "raw_framework.course_capabilities",
     "raw_framework.job_profiles",
     "raw_framework.required_levels",
     "raw_hris.employees",
+    "raw_hris.employment_status",
     "raw_hris.job_info",
+    "raw_hris.payroll_workers",
+    "raw_hris.workday_workers",
+    "raw_lms.docebo_courses",
+    "raw_lms.docebo_enrollments",
+    "raw_lms.docebo_external_training",
+    "raw_lms.docebo_learning_plans",
+    "raw_lms.docebo_learning_plans__courses",
+    "raw_lms.docebo_users",
     "raw_lms.statements",
+    "raw_performance.checkins",
     "raw_performance.competencies",
+    "raw_performance.culture_amp_employees",
+    "raw_performance.culture_amp_manager_reviews",
+    "raw_performance.culture_amp_performance_cycles",
+    "raw_performance.feedbacks",
+    "raw_performance.fifteen_five_users",
+    "raw_performance.goals",
     "raw_performance.review_cycles",
     "raw_performance.reviews",
     "raw_performance.reviews__competency_ratings",
@@ -547,6 +582,198 @@ def test_unknown_expectation_type_is_rejected(tmp_path: Path, warehouse: Path) -
     )
     with pytest.raises(SuiteFileError, match="expect_column_values_to_be_nice"):
         validate_all(str(warehouse), suites_dir=tmp_path)
+
+
+# --- spend and ROI: the allocation and ROI arithmetic checks --------------------------
+
+SPEND_ROI_SQL = """
+create schema marts;
+create table marts.dim_course (course_id varchar, course_name varchar);
+insert into marts.dim_course values ('CRS-001', 'One'), ('CRS-002', 'Two');
+create table marts.dim_org_unit (org_unit_id varchar, org_unit_name varchar, division_name varchar);
+insert into marts.dim_org_unit values ('eng', 'Engineering', 'Product');
+
+create table marts.fct_training_spend (
+    spend_allocation_id varchar, spend_line_id varchar, cost_type varchar, source_record_id varchar,
+    programme_id varchar, org_unit_id varchar, spend_on date, month_start_on date,
+    allocation_share double precision, learning_hours double precision,
+    hourly_loaded_pay_amount double precision, line_amount double precision, amount double precision,
+    currency_code varchar
+);
+insert into marts.fct_training_spend values
+    ('vendor:INV-1|2025-01-01|eng', 'vendor:INV-1', 'vendor', 'INV-1', 'CRS-001', 'eng',
+     '2025-01-20', '2025-01-01', 0.5, null, null, 300, 150, 'EUR'),
+    ('vendor:INV-1|2025-02-01|no-org-unit', 'vendor:INV-1', 'vendor', 'INV-1', 'CRS-001', null,
+     '2025-02-03', '2025-02-01', 0.5, null, null, 300, 150, 'EUR'),
+    ('participant_time:a1|2025-01-01|eng', 'participant_time:a1', 'participant_time', 'a1', 'CRS-001', 'eng',
+     '2025-01-20', '2025-01-01', 1, 2, 32.5, 65, 65, 'EUR');
+
+create table marts.mart_training_roi (
+    programme_id varchar, year_number integer, completer_count integer,
+    vendor_cost_amount double precision, instructor_cost_amount double precision,
+    venue_cost_amount double precision, direct_cost_amount double precision,
+    participant_time_cost_amount double precision, fully_loaded_cost_amount double precision,
+    currency_code varchar, evaluation_status varchar, impact_estimate double precision,
+    impact_ci_low double precision, impact_ci_high double precision,
+    value_per_rating_point_amount double precision, benefit_years double precision,
+    benefit_amount double precision, benefit_low_amount double precision, benefit_high_amount double precision,
+    benefit_cost_ratio double precision, benefit_cost_ratio_low double precision,
+    benefit_cost_ratio_high double precision, roi_pct double precision, roi_low_pct double precision,
+    roi_high_pct double precision, roi_band varchar, gap_points_closed double precision,
+    cost_per_gap_point_closed_amount double precision
+);
+-- CRS-001: +0.2 points (CI 0.05-0.35) for 10 completers at 10 000 a point, cost 20 000:
+-- benefit 20 000 (5 000-35 000), BCR 1 (0.25-1.75), ROI 0 % (-75 % to +75 %).
+insert into marts.mart_training_roi values
+    ('CRS-001', 2025, 10, 12000, 0, 0, 12000, 8000, 20000, 'EUR', 'estimated', 0.2, 0.05, 0.35, 10000, 1,
+     20000, 5000, 35000, 1, 0.25, 1.75, 0, -75, 75, 'break-even range', 4, 5000),
+    ('CRS-002', 2025, 3, 1000, 0, 0, 1000, 500, 1500, 'EUR', 'not yet evaluated', null, null, null, 10000, 1,
+     null, null, null, null, null, null, null, null, null, null, 0, null);
+"""
+
+
+def build_spend_roi_warehouse(path: Path, *corruptions: str) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SPEND_ROI_SQL)
+        for statement in corruptions:
+            con.execute(statement)
+    finally:
+        con.close()
+    return path
+
+
+def test_valid_spend_and_roi_pass(tmp_path: Path) -> None:
+    path = build_spend_roi_warehouse(tmp_path / "w.duckdb")
+    for table in ("fct_training_spend", "mart_training_roi"):
+        result = validate_table(str(path), "marts", table)
+        assert result.error is None
+        assert result.failed == (), (table, failures(result))
+        assert all(o.exception is None for o in result.expectations)
+
+
+@pytest.mark.parametrize(
+    ("corruption", "failed_columns"),
+    [
+        (
+            "update marts.mart_training_roi set roi_pct = 10 where programme_id = 'CRS-001'",
+            {"roi_matches_benefit_and_cost"},
+        ),
+        (
+            "update marts.mart_training_roi set roi_low_pct = -70 where programme_id = 'CRS-001'",
+            {"roi_matches_benefit_and_cost"},
+        ),
+        (
+            "update marts.mart_training_roi set benefit_cost_ratio = 1.5 where programme_id = 'CRS-001'",
+            {"bcr_matches_benefit_and_cost"},
+        ),
+        (
+            "update marts.mart_training_roi set roi_band = 'positive' where programme_id = 'CRS-001'",
+            {"roi_band_matches_interval"},
+        ),
+        (
+            "update marts.mart_training_roi set benefit_amount = 30000, benefit_cost_ratio = 1.5, roi_pct = 50"
+            " where programme_id = 'CRS-001'",
+            {"benefit_matches_estimate"},
+        ),
+        (  # a benefit without an estimate: a made-up number
+            "update marts.mart_training_roi set benefit_amount = 3000, benefit_low_amount = 3000,"
+            " benefit_high_amount = 3000, benefit_cost_ratio = 2, benefit_cost_ratio_low = 2,"
+            " benefit_cost_ratio_high = 2, roi_pct = 100, roi_low_pct = 100, roi_high_pct = 100,"
+            " roi_band = 'positive' where programme_id = 'CRS-002'",
+            {"benefit_matches_estimate"},
+        ),
+        (
+            "update marts.mart_training_roi set fully_loaded_cost_amount = 21000 where programme_id = 'CRS-002'",
+            {"cost_matches_parts"},
+        ),
+        (
+            "update marts.mart_training_roi set cost_per_gap_point_closed_amount = 100 where programme_id = 'CRS-002'",
+            {"cost_per_gap_point_matches"},
+        ),
+        (
+            "update marts.mart_training_roi set benefit_low_amount = 36000, impact_ci_low = 0.36,"
+            " benefit_cost_ratio_low = 1.8, roi_low_pct = 80 where programme_id = 'CRS-001'",
+            {"benefit_high_amount, benefit_low_amount", "roi_band_matches_interval"},
+        ),
+    ],
+)
+def test_corrupted_roi_arithmetic_fails_its_check(tmp_path: Path, corruption: str, failed_columns: set) -> None:
+    path = build_spend_roi_warehouse(tmp_path / "w.duckdb", corruption)
+    result = validate_table(str(path), "marts", "mart_training_roi")
+
+    assert not result.success
+    assert {o.column for o in result.failed} == failed_columns
+    assert {o.severity for o in result.failed} == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("corruption", "failed_columns"),
+    [
+        (
+            "update marts.fct_training_spend set amount = 160"
+            " where spend_allocation_id = 'vendor:INV-1|2025-01-01|eng'",
+            {"amount_matches_share"},
+        ),
+        (  # a share lost in allocation: the line no longer adds up (both of its rows flagged)
+            "update marts.fct_training_spend set allocation_share = 0.4, amount = 120"
+            " where spend_allocation_id = 'vendor:INV-1|2025-01-01|eng'",
+            {"line_shares_add_up"},
+        ),
+        (
+            "update marts.fct_training_spend set amount = 70, line_amount = 70 where cost_type = 'participant_time'",
+            {"participant_time_matches_hours"},
+        ),
+        (
+            "update marts.fct_training_spend set currency_code = 'USD' where cost_type = 'participant_time'",
+            {"currency_code"},
+        ),
+        (
+            "update marts.fct_training_spend set month_start_on = '2025-03-01' where cost_type = 'participant_time'",
+            {"spend_on_in_month"},
+        ),
+    ],
+)
+def test_corrupted_spend_allocation_fails_its_check(tmp_path: Path, corruption: str, failed_columns: set) -> None:
+    path = build_spend_roi_warehouse(tmp_path / "w.duckdb", corruption)
+    result = validate_table(str(path), "marts", "fct_training_spend")
+
+    assert not result.success
+    assert {o.column for o in result.failed} == failed_columns
+
+
+@pytest.mark.postgres
+def test_spend_and_roi_checks_on_postgres(postgres_url: str) -> None:
+    """The derived SQL (windows, date_trunc, ||) runs on PostgreSQL and still catches errors."""
+    import psycopg2
+
+    def load(*corruptions: str) -> None:
+        con = psycopg2.connect(postgres_url)
+        con.autocommit = True
+        try:
+            with con.cursor() as cur:
+                cur.execute("drop schema if exists raw_hris, raw_performance, marts, quality cascade")
+                cur.execute(SPEND_ROI_SQL)
+                for statement in corruptions:
+                    cur.execute(statement)
+        finally:
+            con.close()
+
+    load()
+    for table in ("fct_training_spend", "mart_training_roi"):
+        result = validate_table(postgres_url, "marts", table)
+        assert result.error is None and result.failed == (), (table, failures(result))
+
+    load(
+        "update marts.mart_training_roi set roi_pct = 10 where programme_id = 'CRS-001'",
+        "update marts.fct_training_spend set allocation_share = 0.4, amount = 120"
+        " where spend_allocation_id = 'vendor:INV-1|2025-01-01|eng'",
+    )
+    roi = validate_table(postgres_url, "marts", "mart_training_roi")
+    spend = validate_table(postgres_url, "marts", "fct_training_spend")
+    assert {o.column for o in roi.failed} == {"roi_matches_benefit_and_cost"}
+    assert {o.column for o in spend.failed} == {"line_shares_add_up"}
+    assert spend.failed[0].unexpected_count == 2
 
 
 # --- command line ---------------------------------------------------------------------

@@ -256,3 +256,136 @@ def test_identity_match_report_keeps_the_contractor_visible(handmade: Path) -> N
         "select source_identifier from intermediate.int_identity__source_identities where match_status = 'unmatched'",
     )
     assert unmatched == [("contractor@partner.example",)]
+
+
+# --- training spend and ROI, worked out by hand ------------------------------------------
+#
+# Finance for CRS-001 in 2024: a vendor invoice of 900.00 for Q3 (Bea started on 5 August,
+# the contractor on 2 September: 450 each), and a classroom session on 20 August with an
+# instructor fee of 800.00 and a venue of 200.00 (August's only learner is Bea). Bea's 4 h
+# on CRS-001 as a Data Analyst II (level 2: 54 000 a year in seeds/pay_bands.csv) cost
+# 4 x 54 000 x 1.30 / 1 720 = 163.2558 at the default loaded-pay variables; the
+# contractor's time is not on the payroll. Fully loaded: 900 + 800 + 200 + 163.2558.
+# The impact engine estimates +0.4 rating points (CI 0.1-0.7) for CRS-001; Bea is the one
+# employee who completed it, so the benefit is 0.4 x 10 000 (default value of a point per
+# person-year) x 1 = 4 000 (1 000-7 000). Her Communication gap against the Data Analyst
+# II bar (3) was 1 before (rated 2 in June) and 0 after (3 in December): 1 point closed.
+FINANCE = {
+    "vendor_invoices": (
+        ["invoice_id", "vendor", "course_id", "invoice_date", "period_start", "period_end", "seats", "amount"]
+        + ["currency", "source_file"],
+        [("INV-1", "Vendor", "CRS-001", "2024-09-30", "2024-07-01", "2024-09-30", "2", "900.00", "EUR", "f.csv")],
+    ),
+    "instructor_costs": (
+        ["cost_id", "session_id", "course_id", "instructor", "session_date", "days", "day_rate", "amount"]
+        + ["currency", "source_file"],
+        [("INS-1", "SES-1", "CRS-001", "A. Moreau", "2024-08-20", "1", "800.00", "800.00", "EUR", "f.csv")],
+    ),
+    "venue_costs": (
+        ["cost_id", "session_id", "course_id", "venue", "session_date", "amount", "currency", "source_file"],
+        [("VEN-1", "SES-1", "CRS-001", "Lisbon Hub", "2024-08-20", "200.00", "EUR", "f.csv")],
+    ),
+}
+IMPACT_COLUMNS = (
+    "plan_id varchar, plan_version varchar, programme_id varchar, outcome varchar, outcome_unit varchar,"
+    " method varchar, estimate double, std_error double, ci_low double, ci_high double, p_value double,"
+    " n_treated integer, n_comparison integer, pretrend_p_value double, mde double,"
+    " min_effect_of_interest double, status varchar, horizon_periods integer, comparison_rule varchar,"
+    " estimated_at timestamp, run_id varchar"
+)
+IMPACT = [
+    # CRS-001 estimated; CRS-002 without enough evidence; CRS-003 not evaluated at all.
+    ("plan", "1", "CRS-001", "review_rating", "points", "did_staggered", 0.4, 0.15, 0.1, 0.7, 0.01, 1, 2, 0.5)
+    + (0.2, 0.1, "estimated", 2, "not yet treated", "2025-01-15 00:00:00", "run-1"),
+    ("plan", "1", "CRS-002", "review_rating", "points", "did_staggered", 0.3, 0.4, -0.5, 1.1, 0.45, 2, 1, 0.5)
+    + (0.9, 0.1, "insufficient evidence", 2, "not yet treated", "2025-01-15 00:00:00", "run-1"),
+]
+
+
+@pytest.fixture(scope="module")
+def handmade_roi(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made org with finance exports, built in the two dbt steps of a real run:
+    everything but `impact_downstream` first, then (after the impact engine wrote its
+    table) the models that read the estimates."""
+    work = tmp_path_factory.mktemp("handmade_roi")
+    path = work / "warehouse.duckdb"
+    write_raw(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw_finance")
+        for name, (columns, table_rows) in FINANCE.items():
+            _table(con, f"raw_finance.{name}", columns, table_rows)
+    env = {**os.environ, "WAREHOUSE_PATH": str(path)}
+    # Only these marts and what they read (no Docebo data here); `cautious`: no tests of
+    # marts left out, such as relationships from other marts to dim_course.
+    select = ["--select", "+fct_training_spend", "+mart_training_roi", "+dim_course", "+dim_org_unit", "+dim_date"]
+    select += ["--indirect-selection", "cautious"]
+    first = dbt(["build", "--target", "duckdb", *select], env, work)
+    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
+    # Before the engine has run, every programme is "not yet evaluated", with no benefit.
+    assert rows(path, "select distinct evaluation_status, benefit_amount from marts.mart_training_roi") == [
+        ("not yet evaluated", None)
+    ]
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"create table marts.mart_learning_impact ({IMPACT_COLUMNS})")
+        con.executemany(f"insert into marts.mart_learning_impact values ({', '.join(['?'] * 21)})", IMPACT)
+    second = dbt(["build", "--target", "duckdb", "--select", "tag:impact_downstream"], env, work)
+    assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
+    assert summary(second)["error"] == 0
+    return path
+
+
+def test_training_spend_and_roi_of_one_programme(handmade_roi: Path) -> None:
+    spend = rows(
+        handmade_roi,
+        "select cost_type, coalesce(org_unit_id, '-'), cast(month_start_on as text), participant_count, amount"
+        " from marts.fct_training_spend where programme_id = 'CRS-001' order by cost_type, month_start_on",
+    )
+    time_cost = 4 * 54_000 * 1.30 / 1_720
+    assert spend == [
+        ("instructor", "data-analytics", "2024-08-01", 1, pytest.approx(800.0)),
+        ("participant_time", "data-analytics", "2024-08-01", 1, pytest.approx(time_cost)),
+        ("vendor", "data-analytics", "2024-08-01", 1, pytest.approx(450.0)),  # Bea's seat
+        ("vendor", "-", "2024-09-01", 1, pytest.approx(450.0)),  # the contractor's seat
+        ("venue", "data-analytics", "2024-08-01", 1, pytest.approx(200.0)),
+    ]
+
+    cost = 900 + 800 + 200 + time_cost
+    benefit, low, high = 0.4 * 10_000, 0.1 * 10_000, 0.7 * 10_000
+    roi = rows(
+        handmade_roi,
+        "select participant_count, completer_count, direct_cost_amount, fully_loaded_cost_amount,"
+        " budget_amount, budget_used_share, evaluation_status, benefit_amount, benefit_low_amount,"
+        " benefit_high_amount, benefit_cost_ratio, roi_pct, roi_low_pct, roi_high_pct, roi_band,"
+        " gap_points_closed, cost_per_gap_point_closed_amount"
+        " from marts.mart_training_roi where programme_id = 'CRS-001' and year_number = 2024",
+    )
+    assert roi == [
+        (
+            2,  # Bea and the contractor took part
+            1,  # only Bea is an employee who completed it
+            pytest.approx(1_900.0),
+            pytest.approx(cost),
+            30_000.0,  # seeds/training_budget.csv, plan 2024-v1
+            pytest.approx(1_900 / 30_000),
+            "estimated",
+            pytest.approx(benefit),
+            pytest.approx(low),
+            pytest.approx(high),
+            pytest.approx(benefit / cost),
+            pytest.approx((benefit - cost) / cost * 100),  # about +94 %
+            pytest.approx((low - cost) / cost * 100),  # about -52 %
+            pytest.approx((high - cost) / cost * 100),  # about +239 %
+            "break-even range",  # the ROI interval contains 0
+            1.0,
+            pytest.approx(cost),
+        )
+    ]
+    others = rows(
+        handmade_roi,
+        "select programme_id, evaluation_status, benefit_amount, roi_pct, roi_band"
+        " from marts.mart_training_roi where programme_id <> 'CRS-001' order by programme_id",
+    )
+    assert others == [
+        ("CRS-002", "insufficient evidence", None, None, None),
+        ("CRS-003", "not yet evaluated", None, None, None),
+    ]

@@ -7,6 +7,10 @@
 --   lms:         xAPI account name (the LMS login, lower-cased) by work email.
 --   performance: Lattice user by external_user_id (a known employee number), else by
 --                email; `ambiguous` when the email belongs to several employees.
+--   culture_amp: Culture Amp employee by the HRIS number it syncs, else by email.
+--   fifteen_five: 15Five user by email.
+--   workday:     Workday worker by its legacy HRIS number, else by work email.
+-- A system switched off with DISABLED_SOURCES contributes no rows (and no dependency).
 
 with
 
@@ -108,6 +112,106 @@ performance as (
 
 ),
 
+{% if source_enabled('culture_amp') %}
+culture_amp_employees as (
+
+    select * from {{ ref('stg_culture_amp__employees') }}
+
+),
+
+resolved_culture_amp_employees as (
+
+    select * from {{ ref('int_identity__culture_amp_employees') }}
+
+),
+
+culture_amp as (
+
+    select
+        cast('culture_amp' as {{ dbt.type_string() }}) as source_system,
+        culture_amp_employees.culture_amp_employee_id as source_identifier,
+        cast('culture_amp_employee_id' as {{ dbt.type_string() }}) as identifier_type,
+        resolved_culture_amp_employees.employee_id,
+        resolved_culture_amp_employees.match_method,
+        case
+            when resolved_culture_amp_employees.employee_id is not null then 'matched'
+            when work_email_counts.employee_count > 1 then 'ambiguous'
+            else 'unmatched'
+        end as match_status
+
+    from culture_amp_employees
+    inner join resolved_culture_amp_employees
+        on culture_amp_employees.culture_amp_employee_id = resolved_culture_amp_employees.culture_amp_employee_id
+    left join work_email_counts
+        on culture_amp_employees.email = work_email_counts.work_email
+
+),
+{% endif %}
+
+{% if source_enabled('fifteen_five') %}
+fifteen_five_users as (
+
+    select * from {{ ref('stg_fifteen_five__users') }}
+
+),
+
+resolved_fifteen_five_users as (
+
+    select * from {{ ref('int_identity__fifteen_five_users') }}
+
+),
+
+fifteen_five as (
+
+    select
+        cast('fifteen_five' as {{ dbt.type_string() }}) as source_system,
+        fifteen_five_users.fifteen_five_user_id as source_identifier,
+        cast('fifteen_five_user_id' as {{ dbt.type_string() }}) as identifier_type,
+        resolved_fifteen_five_users.employee_id,
+        resolved_fifteen_five_users.match_method,
+        case
+            when resolved_fifteen_five_users.employee_id is not null then 'matched'
+            when work_email_counts.employee_count > 1 then 'ambiguous'
+            else 'unmatched'
+        end as match_status
+
+    from fifteen_five_users
+    inner join resolved_fifteen_five_users
+        on fifteen_five_users.fifteen_five_user_id = resolved_fifteen_five_users.fifteen_five_user_id
+    left join work_email_counts
+        on fifteen_five_users.email = work_email_counts.work_email
+
+),
+{% endif %}
+
+{% if source_enabled('workday') %}
+resolved_workday_workers as (
+
+    select * from {{ ref('int_identity__workday_workers') }}
+
+),
+
+workday as (
+
+    select
+        cast('workday' as {{ dbt.type_string() }}) as source_system,
+        resolved_workday_workers.workday_worker_id as source_identifier,
+        cast('workday_worker_id' as {{ dbt.type_string() }}) as identifier_type,
+        resolved_workday_workers.employee_id,
+        resolved_workday_workers.match_method,
+        case
+            when resolved_workday_workers.employee_id is not null then 'matched'
+            when work_email_counts.employee_count > 1 then 'ambiguous'
+            else 'unmatched'
+        end as match_status
+
+    from resolved_workday_workers
+    left join work_email_counts
+        on resolved_workday_workers.work_email = work_email_counts.work_email
+
+),
+{% endif %}
+
 source_identities as (
 
     select * from hris
@@ -115,6 +219,18 @@ source_identities as (
     select * from lms
     union all
     select * from performance
+    {% if source_enabled('culture_amp') %}
+    union all
+    select * from culture_amp
+    {% endif %}
+    {% if source_enabled('fifteen_five') %}
+    union all
+    select * from fifteen_five
+    {% endif %}
+    {% if source_enabled('workday') %}
+    union all
+    select * from workday
+    {% endif %}
 
 )
 

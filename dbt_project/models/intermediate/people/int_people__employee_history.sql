@@ -8,6 +8,17 @@
 --     employee has that display name, otherwise the manager is left unknown (null).
 --   * An employee without any job record gets one version from the current HRIS record
 --     (manager from supervisor_e_id), starting at the hire date.
+--   * Employment periods come from BambooHR's employment status history: a period starts
+--     at a hire (the first status row, or one after a termination) and ends at the next
+--     `Terminated` row. Each version carries the hire_date and termination_date of the
+--     period it falls in, and a version that outlives its period's termination ends on the
+--     termination date, so a re-hired employee is not shown employed between the periods.
+--     The current period's dates are always the employee record's (hire_date,
+--     termination_date), so current rows do not depend on the history; an employee
+--     without status rows has one period, from the employee record.
+--   * Between a termination and a re-hire the employee holds one "not employed" version
+--     (employment_status `Inactive`, no job, org unit or manager, the ended period's
+--     dates), so versions still follow each other without a gap or an overlap.
 {{ config(materialized='table') }}
 
 with
@@ -27,6 +38,98 @@ job_info as (
 job_profiles as (
 
     select * from {{ ref('stg_framework__job_profiles') }}
+
+),
+
+employment_status as (
+
+    select * from {{ ref('stg_hris__employment_status') }}
+
+),
+
+status_rows as (
+
+    select
+        employees.employee_id,
+        employment_status.effective_on,
+        employment_status.is_termination,
+        lag(employment_status.is_termination) over (
+            partition by employees.employee_id
+            order by
+                employment_status.effective_on,
+                length(employment_status.employment_status_id),
+                employment_status.employment_status_id
+        ) as follows_termination
+
+    from employment_status
+    inner join employees
+        on employment_status.employee_bamboo_id = employees.employee_bamboo_id
+    where employment_status.effective_on is not null
+
+),
+
+status_periods as (
+
+    select
+        status_rows.*,
+        sum(
+            case when not is_termination and coalesce(follows_termination, true) then 1 else 0 end
+        ) over (
+            partition by employee_id
+            order by effective_on, is_termination
+            rows between unbounded preceding and current row
+        ) as period_number
+
+    from status_rows
+
+),
+
+history_periods as (
+
+    select
+        employee_id,
+        period_number,
+        min(case when not is_termination then effective_on end) as period_start_on,
+        min(case when is_termination then effective_on end) as period_end_on
+
+    from status_periods
+    where period_number > 0
+    group by employee_id, period_number
+
+),
+
+history_periods_ranked as (
+
+    select
+        history_periods.*,
+        row_number() over (
+            partition by employee_id
+            order by period_number desc
+        ) as recency
+
+    from history_periods
+
+),
+
+employment_periods as (
+
+    -- earlier periods from the status history; the current one from the employee record
+    select
+        employee_id,
+        period_start_on,
+        period_end_on
+
+    from history_periods_ranked
+    where recency > 1
+
+    union all
+
+    select
+        employee_id,
+        hire_date as period_start_on,
+        termination_date as period_end_on
+
+    from employees
 
 ),
 
@@ -119,20 +222,46 @@ versions as (
 
 ),
 
+versions_in_periods as (
+
+    -- the employment period a version falls in: the latest one started on or before it
+    -- (a version dated before every period belongs to the first)
+    select
+        versions.*,
+        employment_periods.period_start_on,
+        employment_periods.period_end_on,
+        row_number() over (
+            partition by versions.employee_id, versions.effective_on
+            order by
+                case when employment_periods.period_start_on <= versions.effective_on then 0 else 1 end,
+                case
+                    when employment_periods.period_start_on <= versions.effective_on
+                        then employment_periods.period_start_on
+                end desc,
+                employment_periods.period_start_on
+        ) as period_rank
+
+    from versions
+    inner join employment_periods
+        on versions.employee_id = employment_periods.employee_id
+
+),
+
 versions_ordered as (
 
     select
-        versions.*,
+        versions_in_periods.*,
         row_number() over (
-            partition by employee_id
+            partition by employee_id, period_start_on
             order by effective_on
-        ) as version_number,
+        ) as version_in_period,
         lead(effective_on) over (
             partition by employee_id
             order by effective_on
         ) as next_effective_on
 
-    from versions
+    from versions_in_periods
+    where period_rank = 1
 
 ),
 
@@ -145,17 +274,25 @@ versions_windowed as (
         versions_ordered.division_name,
         versions_ordered.manager_employee_id,
         case
-            when versions_ordered.version_number = 1
-                and employees.hire_date < versions_ordered.effective_on
-                then employees.hire_date
+            when versions_ordered.version_in_period = 1
+                and versions_ordered.period_start_on < versions_ordered.effective_on
+                then versions_ordered.period_start_on
             else versions_ordered.effective_on
         end as valid_from,
-        cast({{ dbt.dateadd('day', -1, 'versions_ordered.next_effective_on') }} as date) as valid_to,
+        case
+            when versions_ordered.next_effective_on is null then null
+            -- the period ended (terminated) before the next version: end with it
+            when versions_ordered.period_end_on is not null
+                and versions_ordered.period_end_on < versions_ordered.next_effective_on
+                and versions_ordered.period_end_on >= versions_ordered.effective_on
+                then versions_ordered.period_end_on
+            else cast({{ dbt.dateadd('day', -1, 'versions_ordered.next_effective_on') }} as date)
+        end as valid_to,
         versions_ordered.next_effective_on is null as is_current,
         concat_ws(' ', employees.first_name, employees.last_name) as full_name,
         employees.work_email,
-        employees.hire_date,
-        employees.termination_date,
+        versions_ordered.period_start_on as hire_date,
+        versions_ordered.period_end_on as termination_date,
         case
             when versions_ordered.next_effective_on is null then employees.employment_status
             else 'Active'
@@ -164,6 +301,69 @@ versions_windowed as (
     from versions_ordered
     inner join employees
         on versions_ordered.employee_id = employees.employee_id
+
+),
+
+versions_followed as (
+
+    select
+        versions_windowed.*,
+        lead(versions_windowed.valid_from) over (
+            partition by versions_windowed.employee_id
+            order by versions_windowed.valid_from
+        ) as next_valid_from
+
+    from versions_windowed
+
+),
+
+not_employed_versions as (
+
+    select
+        employee_id,
+        cast(null as {{ dbt.type_string() }}) as job_title,
+        cast(null as {{ dbt.type_string() }}) as department_name,
+        cast(null as {{ dbt.type_string() }}) as division_name,
+        cast(null as {{ dbt.type_string() }}) as manager_employee_id,
+        cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date) as valid_from,
+        cast({{ dbt.dateadd('day', -1, 'next_valid_from') }} as date) as valid_to,
+        false as is_current,
+        full_name,
+        work_email,
+        hire_date,
+        termination_date,
+        cast('Inactive' as {{ dbt.type_string() }}) as employment_status
+
+    from versions_followed
+    where not is_current
+        and termination_date is not null
+        and valid_to = termination_date
+        and next_valid_from > cast({{ dbt.dateadd('day', 1, 'valid_to') }} as date)
+
+),
+
+all_versions as (
+
+    select
+        employee_id,
+        job_title,
+        department_name,
+        division_name,
+        manager_employee_id,
+        valid_from,
+        valid_to,
+        is_current,
+        full_name,
+        work_email,
+        hire_date,
+        termination_date,
+        employment_status
+
+    from versions_windowed
+
+    union all
+
+    select * from not_employed_versions
 
 ),
 
@@ -182,30 +382,30 @@ final as (
 
     select
         {{ dbt.concat([
-            'versions_windowed.employee_id',
+            'all_versions.employee_id',
             "'-'",
-            'cast(versions_windowed.valid_from as ' ~ dbt.type_string() ~ ')',
+            'cast(all_versions.valid_from as ' ~ dbt.type_string() ~ ')',
         ]) }} as employee_key,
-        versions_windowed.employee_id,
-        versions_windowed.full_name,
-        versions_windowed.work_email,
-        {{ org_unit_id('versions_windowed.division_name', 'versions_windowed.department_name') }} as org_unit_id,
-        versions_windowed.department_name,
-        versions_windowed.division_name,
-        versions_windowed.job_title,
+        all_versions.employee_id,
+        all_versions.full_name,
+        all_versions.work_email,
+        {{ org_unit_id('all_versions.division_name', 'all_versions.department_name') }} as org_unit_id,
+        all_versions.department_name,
+        all_versions.division_name,
+        all_versions.job_title,
         job_profiles_by_title.job_profile_id,
         job_profiles_by_title.job_level,
-        versions_windowed.manager_employee_id,
-        versions_windowed.employment_status,
-        versions_windowed.hire_date,
-        versions_windowed.termination_date,
-        versions_windowed.valid_from,
-        versions_windowed.valid_to,
-        versions_windowed.is_current
+        all_versions.manager_employee_id,
+        all_versions.employment_status,
+        all_versions.hire_date,
+        all_versions.termination_date,
+        all_versions.valid_from,
+        all_versions.valid_to,
+        all_versions.is_current
 
-    from versions_windowed
+    from all_versions
     left join job_profiles_by_title
-        on lower(versions_windowed.job_title) = job_profiles_by_title.job_title_key
+        on lower(all_versions.job_title) = job_profiles_by_title.job_title_key
 
 )
 

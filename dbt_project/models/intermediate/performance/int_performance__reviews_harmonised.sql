@@ -1,7 +1,10 @@
--- Reviews with the submitted rating (what the rater gave) and the overall rating
--- (calibrated when calibrated) mapped to the warehouse's 1-5 scale through the
--- rating_scale_map seed. Lattice reviews use the `lattice_1_5` scale; a new
--- performance source adds its rows to the union with its own scale id.
+-- Reviews of every performance tool side by side with the rating as the tool sent it
+-- (source_submitted_rating, source_overall_rating: calibrated when calibrated) and on the
+-- warehouse's 1-5 scale (submitted_level, overall_level). The mapping itself happens in
+-- int_performance__reviews_resolved (rating_scale_map: Lattice `lattice_1_5`, Culture Amp
+-- `culture_amp_<n>_bucket`), so fct_review and this model can never disagree; a value
+-- missing from its scale leaves a null level here and fails
+-- assert_every_rating_is_harmonised.
 
 with
 
@@ -11,13 +14,7 @@ reviews as (
 
 ),
 
-rating_scale_map as (
-
-    select * from {{ ref('rating_scale_map') }}
-
-),
-
-source_reviews as (
+harmonised as (
 
     select
         review_id,
@@ -28,30 +25,15 @@ source_reviews as (
         employee_id,
         reviewer_employee_id,
         rater_type,
-        cast('performance' as {{ dbt.type_string() }}) as source_system,
-        cast('lattice_1_5' as {{ dbt.type_string() }}) as scale_id,
-        lower(cast(rating as {{ dbt.type_string() }})) as source_submitted_rating,
-        lower(cast(overall_rating as {{ dbt.type_string() }})) as source_overall_rating,
-        submitted_at
+        source_system,
+        scale_id,
+        lower(source_rating) as source_submitted_rating,
+        lower(coalesce(source_calibrated_rating, source_rating)) as source_overall_rating,
+        submitted_at,
+        rating as submitted_level,
+        overall_rating as overall_level
 
     from reviews
-
-),
-
-harmonised as (
-
-    select
-        source_reviews.*,
-        submitted_scale.harmonised_level as submitted_level,
-        overall_scale.harmonised_level as overall_level
-
-    from source_reviews
-    left join rating_scale_map as submitted_scale
-        on source_reviews.scale_id = submitted_scale.scale_id
-        and source_reviews.source_submitted_rating = submitted_scale.source_value
-    left join rating_scale_map as overall_scale
-        on source_reviews.scale_id = overall_scale.scale_id
-        and source_reviews.source_overall_rating = overall_scale.source_value
 
 )
 

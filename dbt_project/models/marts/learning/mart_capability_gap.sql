@@ -1,22 +1,17 @@
 -- Capability gaps: employee x required capability x month, for every month of the
 -- data's range in which the employee was employed (hired on or before the month end,
 -- not terminated before the month start). The employee's job is the one held at the
--- month end (or on the termination date when they left during the month); the bar is
+-- month end (or on the termination date when they left during the month; both from
+-- int_people__employee_months, shared with mart_bench_strength); the bar is
 -- the required level in force at the month end for that job profile; assessments are
 -- the latest manager and self assessments as of the month end (peer and LMS test
 -- levels are shown beside them; the gap is judged on the manager's).
 
 with
 
-months as (
+employee_months as (
 
-    select * from {{ ref('int_calendar__months') }}
-
-),
-
-employee_history as (
-
-    select * from {{ ref('int_people__employee_history') }}
+    select * from {{ ref('int_people__employee_months') }}
 
 ),
 
@@ -29,61 +24,6 @@ required_levels as (
 latest_assessments as (
 
     select * from {{ ref('int_capability__latest_assessments_monthly') }}
-
-),
-
-employments as (
-
-    select
-        employee_id,
-        hire_date,
-        termination_date
-
-    from employee_history
-    where is_current
-
-),
-
-employed_months as (
-
-    select
-        months.month_start_on,
-        months.month_end_on,
-        employments.employee_id,
-        case
-            when employments.termination_date < months.month_end_on
-                then employments.termination_date
-            else months.month_end_on
-        end as as_of_on
-
-    from months
-    inner join employments
-        on employments.hire_date <= months.month_end_on
-        and (
-            employments.termination_date is null
-            or employments.termination_date >= months.month_start_on
-        )
-
-),
-
-employee_months as (
-
-    select
-        employed_months.month_start_on,
-        employed_months.month_end_on,
-        employed_months.employee_id,
-        employee_history.org_unit_id,
-        employee_history.job_profile_id,
-        employee_history.job_level
-
-    from employed_months
-    inner join employee_history
-        on employed_months.employee_id = employee_history.employee_id
-        and employee_history.valid_from <= employed_months.as_of_on
-        and (
-            employee_history.valid_to is null
-            or employee_history.valid_to >= employed_months.as_of_on
-        )
 
 ),
 

@@ -1,14 +1,23 @@
 -- Kirkpatrick / TDRp measures per calendar year x course (programme):
 --   reach      completers / employees employed at any time in the year;
 --   efficiency learning hours and hours per employee (formal learning in the LMS);
---   L1         reaction: no source sends it yet (column left out, not faked);
+--   cost       direct spend (vendor, instructor, venue) and participant time at loaded
+--              pay allocated to the course and year (int_finance__programme_costs);
+--              direct cost per employee (over the year's average headcount, from the
+--              daily headcount) and per learning hour;
+--   L1         reaction: no source sends it (neither the xAPI statements nor the Docebo
+--              enrolments carry a rating or survey), so the column is left out, not faked;
 --   completion completers / learners active on the course in the year; on-time
---              completion needs due dates (LMS enrolments), null until a source has them;
+--              completion: the LMS sends no assignment due dates, but courses that expire
+--              must be renewed by their expiry date (int_learning__certification_renewals):
+--              renewals due in the year that were completed by then / renewals due
+--              (plus any activity that carries its own due date);
 --   L2         learning: mean best score and pass rate of learners with a scored attempt;
 --   L3         behaviour: for people who first completed the course in the year, the
 --              change in the manager-assessed level of the course's capabilities from
---              the latest assessment before completion to the first one after it.
--- Cost per employee and L4 wait for the finance source and the impact engine.
+--              the latest assessment before completion to the first one after it
+--              (int_learning__completion_capability_changes, shared with ROI).
+-- L4 and ROI are in mart_training_roi (impact engine).
 
 with
 
@@ -18,27 +27,33 @@ activities as (
 
 ),
 
-enrolments as (
-
-    select * from {{ ref('int_learning__enrolments') }}
-
-),
-
 employee_history as (
 
     select * from {{ ref('int_people__employee_history') }}
 
 ),
 
-assessments as (
+completion_changes as (
 
-    select * from {{ ref('int_capability__assessments_unified') }}
+    select * from {{ ref('int_learning__completion_capability_changes') }}
 
 ),
 
-course_capabilities as (
+certification_renewals as (
 
-    select * from {{ ref('stg_framework__course_capabilities') }}
+    select * from {{ ref('int_learning__certification_renewals') }}
+
+),
+
+programme_costs as (
+
+    select * from {{ ref('int_finance__programme_costs') }}
+
+),
+
+headcount_daily as (
+
+    select * from {{ ref('int_people__headcount_daily') }}
 
 ),
 
@@ -134,85 +149,6 @@ course_years as (
 
 ),
 
-first_completions as (
-
-    select
-        employee_id,
-        course_id,
-        completed_on,
-        cast(extract(year from completed_on) as integer) as year_number
-
-    from enrolments
-    where is_completed
-        and employee_id is not null
-
-),
-
-manager_assessments as (
-
-    select
-        employee_id,
-        capability_id,
-        assessed_level,
-        assessed_on,
-        submitted_at,
-        assessment_id
-
-    from assessments
-    where rater_type = 'manager'
-        and employee_id is not null
-
-),
-
-around_completion as (
-
-    select
-        first_completions.employee_id,
-        first_completions.course_id,
-        first_completions.year_number,
-        course_capabilities.capability_id,
-        manager_assessments.assessed_level,
-        row_number() over (
-            partition by
-                first_completions.employee_id, first_completions.course_id, course_capabilities.capability_id,
-                manager_assessments.assessed_on <= first_completions.completed_on
-            order by
-                case
-                    when manager_assessments.assessed_on <= first_completions.completed_on
-                        then {{ dbt.datediff('manager_assessments.assessed_on', 'first_completions.completed_on', 'day') }}
-                    else {{ dbt.datediff('first_completions.completed_on', 'manager_assessments.assessed_on', 'day') }}
-                end,
-                manager_assessments.submitted_at desc nulls last,
-                manager_assessments.assessment_id desc
-        ) as closeness_rank,
-        manager_assessments.assessed_on <= first_completions.completed_on as is_before
-
-    from first_completions
-    inner join course_capabilities
-        on first_completions.course_id = course_capabilities.course_id
-    inner join manager_assessments
-        on first_completions.employee_id = manager_assessments.employee_id
-        and course_capabilities.capability_id = manager_assessments.capability_id
-
-),
-
-level_changes as (
-
-    select
-        employee_id,
-        course_id,
-        year_number,
-        capability_id,
-        max(case when not is_before then assessed_level end)
-            - max(case when is_before then assessed_level end) as level_change
-
-    from around_completion
-    where closeness_rank = 1
-    group by employee_id, course_id, year_number, capability_id
-    having count(*) = 2
-
-),
-
 l3 as (
 
     select
@@ -221,8 +157,62 @@ l3 as (
         count(distinct employee_id) as l3_learner_count,
         avg(cast(level_change as double precision)) as l3_avg_level_change
 
-    from level_changes
+    from completion_changes
+    where level_change is not null
     group by year_number, course_id
+
+),
+
+renewals_due as (
+
+    select
+        due_year_number as year_number,
+        course_id,
+        count(*) as renewal_due_count,
+        sum(case when is_renewed_on_time then 1 else 0 end) as renewal_on_time_count
+
+    from certification_renewals
+    where is_due
+        and employee_id is not null
+    group by due_year_number, course_id
+
+),
+
+days_per_year as (
+
+    select
+        year_number,
+        count(*) as day_count
+
+    from days
+    group by year_number
+
+),
+
+average_headcount as (
+
+    select
+        headcount_daily.year_number,
+        cast(sum(headcount_daily.headcount) as double precision) / max(days_per_year.day_count) as avg_headcount
+
+    from headcount_daily
+    inner join days_per_year
+        on headcount_daily.year_number = days_per_year.year_number
+    group by headcount_daily.year_number
+
+),
+
+costs as (
+
+    select
+        year_number,
+        programme_id as course_id,
+        sum(case when cost_type in ('vendor', 'instructor', 'venue') then amount else 0 end) as direct_cost_amount,
+        sum(case when cost_type = 'participant_time' then amount else 0 end) as participant_time_cost_amount
+
+    from programme_costs
+    where programme_id is not null
+    group by year_number, programme_id
 
 ),
 
@@ -239,8 +229,9 @@ final as (
         cast(course_years.learning_hours as double precision) / headcount.employee_count as learning_hours_per_employee,
         cast(course_years.completer_count as double precision) / course_years.learner_count as completion_rate,
         case
-            when course_years.due_completer_count > 0
-                then cast(course_years.on_time_completer_count as double precision) / course_years.due_completer_count
+            when course_years.due_completer_count + coalesce(renewals_due.renewal_due_count, 0) > 0
+                then cast(course_years.on_time_completer_count + coalesce(renewals_due.renewal_on_time_count, 0) as double precision)
+                    / (course_years.due_completer_count + coalesce(renewals_due.renewal_due_count, 0))
         end as on_time_completion_rate,
         cast(course_years.scored_learner_count as integer) as scored_learner_count,
         cast(course_years.avg_best_score_scaled as double precision) as l2_avg_best_score_scaled,
@@ -249,7 +240,21 @@ final as (
                 then cast(course_years.passed_learner_count as double precision) / course_years.scored_learner_count
         end as l2_pass_rate,
         cast(coalesce(l3.l3_learner_count, 0) as integer) as l3_learner_count,
-        cast(l3.l3_avg_level_change as double precision) as l3_avg_level_change
+        cast(l3.l3_avg_level_change as double precision) as l3_avg_level_change,
+        cast(course_years.due_completer_count + coalesce(renewals_due.renewal_due_count, 0) as integer)
+            as due_completion_count,
+        average_headcount.avg_headcount,
+        cast(coalesce(costs.direct_cost_amount, 0) as double precision) as direct_cost_amount,
+        cast(coalesce(costs.participant_time_cost_amount, 0) as double precision) as participant_time_cost_amount,
+        case
+            when average_headcount.avg_headcount > 0
+                then cast(coalesce(costs.direct_cost_amount, 0) as double precision) / average_headcount.avg_headcount
+        end as direct_cost_per_employee_amount,
+        case
+            when course_years.learning_hours > 0
+                then cast(coalesce(costs.direct_cost_amount, 0) as double precision) / course_years.learning_hours
+        end as direct_cost_per_learning_hour_amount,
+        cast({{ dbt.string_literal(var('reporting_currency')) }} as {{ dbt.type_string() }}) as currency_code
 
     from course_years
     inner join headcount
@@ -257,6 +262,14 @@ final as (
     left join l3
         on course_years.year_number = l3.year_number
         and course_years.course_id = l3.course_id
+    left join renewals_due
+        on course_years.year_number = renewals_due.year_number
+        and course_years.course_id = renewals_due.course_id
+    left join average_headcount
+        on course_years.year_number = average_headcount.year_number
+    left join costs
+        on course_years.year_number = costs.year_number
+        and course_years.course_id = costs.course_id
 
 )
 

@@ -12,6 +12,8 @@
 --               leadership capabilities of a manager role, which individual
 --               contributors' reviews do not rate): a candidate to assess, not to count.
 -- bench_strength_ratio = ready-now candidates per incumbent (null without incumbents).
+-- The job each person holds at the month end comes from int_people__employee_months
+-- (shared with mart_capability_gap); people who leave by the month end hold nothing.
 
 with
 
@@ -27,9 +29,9 @@ months as (
 
 ),
 
-employee_history as (
+employee_months as (
 
-    select * from {{ ref('int_people__employee_history') }}
+    select * from {{ ref('int_people__employee_months') }}
 
 ),
 
@@ -59,21 +61,13 @@ latest_month as (
 holders as (
 
     select
-        employee_history.employee_id,
-        employee_history.job_profile_id
+        employee_months.employee_id,
+        employee_months.job_profile_id
 
-    from employee_history
+    from employee_months
     inner join latest_month
-        on employee_history.valid_from <= latest_month.month_end_on
-        and (
-            employee_history.valid_to is null
-            or employee_history.valid_to >= latest_month.month_end_on
-        )
-    where employee_history.hire_date <= latest_month.month_end_on
-        and (
-            employee_history.termination_date is null
-            or employee_history.termination_date > latest_month.month_end_on
-        )
+        on employee_months.month_start_on = latest_month.month_start_on
+    where employee_months.is_employed_after_month_end
 
 ),
 
