@@ -9,12 +9,14 @@ PY := .venv/pipeline/bin/python
 DBT := .venv/pipeline/bin/dbt --quiet
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: help setup demo build check test test-fast bench lint docs lock clean dbt-parse
+.PHONY: help setup demo build check impact validate-impact test test-fast bench lint docs lock clean dbt-parse
 
 help:
 	@echo "make demo    set up, build the demo warehouse, serve Dagster (:3000) and Superset (:8088)"
 	@echo "make build   set up and build the demo warehouse once, no servers"
 	@echo "make check   validate the warehouse at WAREHOUSE_PATH with the Great Expectations suites"
+	@echo "make impact  re-run the learning-impact engine on the warehouse (impact/plans/)"
+	@echo "make validate-impact  engine vs planted effects over 50 demo companies -> docs/IMPACT_VALIDATION.md"
 	@echo "make test    every test (installs what is missing)"
 	@echo "make bench   time each stage for 2,000 and 10,000 employees -> docs/BENCHMARKS.md"
 	@echo "make lint    ruff and sqlfluff"
@@ -35,6 +37,12 @@ build: setup
 
 check: setup
 	$(PY) -m expectations --warehouse "$(WAREHOUSE_PATH)"
+
+impact: setup
+	$(PY) -m impact run --warehouse "$(WAREHOUSE_PATH)"
+
+validate-impact: setup
+	$(PY) -m impact validate --seeds 50 --employees 1000
 
 test: setup dbt-parse
 	@set +e; $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \

@@ -72,9 +72,16 @@ COURSES = [
     ("CRS-020", "Coaching for Performance", 10.0, False),
     ("CRS-021", "Data and AI Literacy Sprint", 6.0, True),
 ]
-# Planted true effects (capability levels gained on completion). Two courses have none.
+# Planted true effects per programme (course). Capability levels gained on completion
+# (and through them the overall rating); two courses have none. Goal attainment and
+# 12-month retention get their own planted effects, zero for a third of the courses.
 NO_EFFECT_COURSES = {"CRS-008", "CRS-017"}
 RATING_DRIFT_PER_CYCLE = 0.06
+BASE_MONTHLY_ATTRITION = 0.011
+RETENTION_EFFECT_DAYS = 365  # a programme's attrition factor applies this long after completion
+# Noise of a manager's capability rating and of the overall rating around their means.
+CAPABILITY_RATING_NOISE = 0.35
+OVERALL_RATING_NOISE = 0.45
 # Learning is seasonal: new-year plans fill Q1, autumn is busy, summer and December are quiet.
 SEASONALITY = {1: 1.4, 2: 1.35, 3: 1.25, 4: 1.0, 5: 0.95, 6: 0.8, 7: 0.55, 8: 0.5, 9: 1.15, 10: 1.3, 11: 1.2, 12: 0.55}
 REHIRE_SHARE = 0.12  # of leavers who come back (same BambooHR id, new hire date)
@@ -146,6 +153,8 @@ class Person:
     history: list[dict] = field(default_factory=list)
     last_overall: int | None = None
     last_trained_on: date | None = None
+    pending: list[tuple[date, str]] = field(default_factory=list)  # (finish date, course) not yet effective
+    completed: list[tuple[date, str]] = field(default_factory=list)  # courses in effect, by finish date
     level_since: date | None = None
     previous_periods: list[tuple[date, date]] = field(default_factory=list)  # before a re-hire
 
@@ -161,6 +170,23 @@ class Person:
         if any(start <= day < end for start, end in self.previous_periods):
             return True
         return self.hire_date <= day and (self.termination_date is None or day < self.termination_date)
+
+
+def expected_rating(mean: float, noise: float) -> float:
+    """E[clip(round(mean + e), 1, 5)] for e ~ N(0, noise): 1 + sum over k of P(mean + e >= k + 0.5)."""
+    return 1.0 + sum(0.5 * math.erfc(-(mean - k - 0.5) / (noise * math.sqrt(2))) for k in range(1, 5))
+
+
+def expected_calibrated_rating(mean: float, leniency: float) -> float:
+    """The expected overall rating after calibration, which moves each submitted rating
+    by half its manager's leniency (see `_review_cycle`): sum over k of P(k) x cal(k)."""
+    # at_least[j] = P(submitted rating >= j + 1)
+    at_least = [
+        1.0,
+        *(0.5 * math.erfc(-(mean - k - 0.5) / (OVERALL_RATING_NOISE * math.sqrt(2))) for k in range(1, 5)),
+        0.0,
+    ]
+    return sum((at_least[k - 1] - at_least[k]) * int(np.clip(round(k - 0.5 * leniency), 1, 5)) for k in range(1, 6))
 
 
 def month_starts(start: date, end: date) -> list[date]:
@@ -207,6 +233,15 @@ class DemoCompany:
             for course, *_ in COURSES
         }
         self.course_by_id = {c[0]: c for c in COURSES}
+        # Separate stream: the goal and retention effects never shift the rest of the company.
+        effects_rng = np.random.default_rng([seed, 3])
+        self.goal_effect, self.retention_factor = {}, {}
+        for k, (course, *_) in enumerate(COURSES):
+            goal, retention = float(effects_rng.uniform(0.04, 0.12)), float(effects_rng.uniform(0.3, 0.7))
+            self.goal_effect[course] = 0.0 if course in NO_EFFECT_COURSES or k % 3 == 0 else round(goal, 3)
+            self.retention_factor[course] = 1.0 if course in NO_EFFECT_COURSES or k % 3 == 1 else round(retention, 3)
+        # One row per completion that took effect: what it changed, for `truth()`.
+        self.completion_effects: list[dict] = []
 
     # -- people -------------------------------------------------------------------------
     def _new_person(
@@ -370,12 +405,72 @@ class DemoCompany:
         self.statements.append(
             self._statement(person.email, course_id, "completed", finish, {"completion": True, "duration": duration})
         )
+        # The capability gain takes effect from the month after completion (see
+        # `_apply_completions`), so a review never sees a course finished after its period.
+        person.pending.append((finish.date(), course_id))
+        person.last_trained_on = finish.date()
+
+    def _apply_completions(self, month: date, cycles: list[dict]) -> None:
+        """Courses finished before `month` take effect, and what each changed is recorded.
+
+        The recorded effects are on the *expected* ratings a manager gives in the first
+        review cycle whose period contains the completion: the capability ratings and the
+        overall rating are rounded and clipped to 1-5, so the expectation is taken over
+        the rating noise (closed form below) rather than read off one noisy draw.
+        """
+        for person in self.people:
+            due = [item for item in person.pending if item[0] < month]
+            if not due:
+                continue
+            person.pending = [item for item in person.pending if item[0] >= month]
+            for finished, course_id in due:
+                self._complete(person, finished, course_id, cycles)
+
+    def _complete(self, person: Person, finished: date, course_id: str, cycles: list[dict]) -> None:
+        required = self.framework.required_levels(person.profile_id, finished)
+        before = dict(person.capability)
         for cap, target in self.framework.course_capabilities[course_id]:
             gain = self.course_effect[course_id]
             person.capability[cap] = min(
                 5.0, max(person.capability[cap], min(person.capability[cap] + gain, target + 0.5))
             )
-        person.last_trained_on = finish.date()
+        person.completed.append((finished, course_id))
+        number = next((n for n, c in enumerate(cycles) if c["end"] >= finished), None)
+        manager = self.people[person.manager] if person.manager is not None else None
+        row = {
+            "employee_id": person.employee_number,
+            "course_id": course_id,
+            "completed_on": finished.isoformat(),
+            "cycle_number": number,
+            "capability_effect": None,
+            "rating_effect": None,
+            "retention_12m_effect": None,
+        }
+        if number is not None and manager is not None:
+            bias = manager.leniency + RATING_DRIFT_PER_CYCLE * number
+            assessed = [cap for cap, _ in self.framework.course_capabilities[course_id] if cap in required]
+            if assessed:
+                row["capability_effect"] = float(
+                    np.mean(
+                        [
+                            expected_rating(person.capability[c] + bias, CAPABILITY_RATING_NOISE)
+                            - expected_rating(before[c] + bias, CAPABILITY_RATING_NOISE)
+                            for c in assessed
+                        ]
+                    )
+                )
+            mean_gap = float(np.mean([before[c] - r for c, r in required.items()]))
+            shift = 0.9 * sum(person.capability[c] - before[c] for c in required) / len(required)
+            base = 3 + 0.9 * mean_gap + bias
+            # The warehouse's overall rating is the calibrated one.
+            row["rating_effect"] = expected_calibrated_rating(base + shift, manager.leniency) - (
+                expected_calibrated_rating(base, manager.leniency)
+            )
+        level = int(self.framework.profiles[person.profile_id]["job_level"])
+        rate = 0.0 if level >= 4 else self._base_attrition(person)
+        factor = self.retention_factor[course_id]
+        row["retention_12m_effect"] = (1 - rate * factor) ** 12 - (1 - rate) ** 12
+        self.completion_effects.append(row)
 
     def _review_cycle(self, number: int, cycle: dict, cycle_id: str) -> None:
         submitted_base = datetime.combine(cycle["opens"], datetime.min.time(), tzinfo=UTC)
@@ -448,6 +543,7 @@ class DemoCompany:
             month_end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
             self._rehire(month, month_end)
             self._transfers(month)
+            self._apply_completions(month, cycles)
             # Review cycles whose submission window opens this month.
             for number, cycle in enumerate(cycles):
                 if month <= cycle["opens"] <= month_end:
@@ -479,15 +575,18 @@ class DemoCompany:
                 family = self.framework.profiles[person.profile_id]["job_family"]
                 self._move(person, effective, profile_id=self.framework.profile_by_family_level[(family, level + 1)])
 
+    @staticmethod
+    def _base_attrition(person: Person) -> float:
+        return BASE_MONTHLY_ATTRITION * (2.0 if person.last_overall is not None and person.last_overall <= 2 else 1.0)
+
     def _attrition(self, person: Person, month: date, month_end: date) -> None:
         level = int(self.framework.profiles[person.profile_id]["job_level"])
         if level >= 4:
             return
-        rate = 0.011
-        if person.last_overall is not None and person.last_overall <= 2:
-            rate *= 2.0
-        if person.last_trained_on and (month - person.last_trained_on).days < 180:
-            rate *= 0.7
+        rate = self._base_attrition(person)
+        for finished, course_id in person.completed:
+            if (month - finished).days < RETENTION_EFFECT_DAYS:
+                rate *= self.retention_factor[course_id]
         if self.rng.random() >= rate:
             return
         leave_on = month + timedelta(days=int(self.rng.integers(0, (month_end - month).days + 1)))
@@ -717,12 +816,62 @@ class DemoCompany:
                     }
                 )
         leniency = [{"employee_id": p.employee_number, "leniency": round(p.leniency, 4)} for p in self.people]
+        planted = [
+            {
+                "course_id": course,
+                "capability_gain_levels": self.course_effect[course],
+                "goal_progress_lift": self.goal_effect[course],
+                "monthly_attrition_factor": self.retention_factor[course],
+            }
+            for course, *_ in COURSES
+        ]
         params = [
             {"parameter": "rating_drift_per_cycle", "value": RATING_DRIFT_PER_CYCLE},
             {"parameter": "seed", "value": self.seed},
             {"parameter": "employees", "value": self.size},
         ]
-        return {"course_effects": effects, "manager_leniency": leniency, "parameters": params}
+        return {
+            "course_effects": effects,
+            "programme_parameters": planted,
+            "programme_effects": self.programme_effects(),
+            "manager_leniency": leniency,
+            "parameters": params,
+        }
+
+    def programme_effects(self) -> list[dict]:
+        """The realised true effect of each programme on each outcome, averaged over the
+        people who completed it (the average effect on the treated that the impact engine
+        estimates). Rating outcomes count completions with a review cycle after them;
+        retention counts completions at least 12 months before the as-of date; goal
+        attainment counts completers whose next goal year started after completion."""
+        from demo.vendors import GOAL_YEARS, goal_elapsed, goal_year_dates
+
+        by_course: dict[str, dict[str, list[float]]] = {}
+        first_completion: dict[tuple[str, str], dict] = {}
+        for row in self.completion_effects:
+            first_completion.setdefault((row["employee_id"], row["course_id"]), row)
+        people = {p.employee_number: p for p in self.people}
+        for (employee_id, course_id), row in first_completion.items():
+            outcomes = by_course.setdefault(course_id, {})
+            completed_on = date.fromisoformat(row["completed_on"])
+            for outcome, key in (("capability_level", "capability_effect"), ("review_rating", "rating_effect")):
+                if row[key] is not None:
+                    outcomes.setdefault(outcome, []).append(row[key])
+            if completed_on + timedelta(days=365) <= AS_OF:
+                outcomes.setdefault("retention_12m", []).append(row["retention_12m_effect"])
+            year = next((y for y in GOAL_YEARS if goal_year_dates(y)[0] > completed_on), None)
+            if year is not None and people[employee_id].active_on(goal_year_dates(year)[0]):
+                outcomes.setdefault("goal_attainment", []).append(self.goal_effect[course_id] * goal_elapsed(year))
+        return [
+            {
+                "programme_id": course_id,
+                "outcome": outcome,
+                "true_effect": round(float(np.mean(values)), 6),
+                "n_completers": len(values),
+            }
+            for course_id, outcomes in sorted(by_course.items())
+            for outcome, values in sorted(outcomes.items())
+        ]
 
     def write(self, folder: Path) -> dict:
         from demo import vendors  # these exports build on this module

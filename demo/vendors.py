@@ -42,6 +42,20 @@ PLANTED = {
 }
 
 
+GOAL_YEARS = (2024, 2025, 2026)
+
+
+def goal_year_dates(year: int) -> tuple[date, date]:
+    """When a year's goals are set and when they are due."""
+    return date(year, 1, 15), date(year, 12, 31)
+
+
+def goal_elapsed(year: int) -> float:
+    """Share of the goal year behind the as-of date: progress so far scales with it."""
+    start, due = goal_year_dates(year)
+    return min(1.0, (AS_OF - start).days / (due - start).days)
+
+
 def lattice_user_id(person: Person) -> str:
     return f"usr_{hashlib.sha1(person.employee_number.encode(), usedforsecurity=False).hexdigest()[:16]}"
 
@@ -59,15 +73,18 @@ def lattice_goals_feedback(company: DemoCompany) -> dict[str, list[dict]]:
     rng = np.random.default_rng([company.seed, 7])
     goals, feedbacks = [], []
     people = [p for p in company.people if p.hire_date <= AS_OF]
-    for year in (2025, 2026):
-        start, due = date(year, 1, 15), date(year, 12, 31)
+    for year in GOAL_YEARS:
+        start, due = goal_year_dates(year)
         for p in people:
             if not p.active_on(start):
                 continue
+            # Planted effect: programmes completed before the year's goals were set lift
+            # the progress on them (`DemoCompany.goal_effect`, zero for some programmes).
+            lift = sum(company.goal_effect[course] for finished, course in p.completed if finished < start)
             for n in range(int(rng.integers(1, 4))):
                 target = float(rng.choice([5, 10, 20, 100]))
-                progress = float(np.clip(rng.normal(0.55 + 0.15 * p.ability, 0.25), 0, 1.2))
-                elapsed = min(1.0, (AS_OF - start).days / (due - start).days)
+                progress = float(np.clip(rng.normal(0.55 + 0.15 * p.ability + lift, 0.25), 0, 1.2))
+                elapsed = goal_elapsed(year)
                 current = round(target * progress * elapsed, 1)
                 status = (
                     "COMPLETED"

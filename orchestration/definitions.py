@@ -12,10 +12,11 @@ from dagster import (
 from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.dashboards import superset_dashboards
+from orchestration.assets.impact import learning_impact
 from orchestration.assets.ingestion import INGESTION_ASSETS
 from orchestration.assets.quality import GX_CHECKS
 from orchestration.assets.serving import serving_warehouse
-from orchestration.assets.transforms import dbt_resource, warehouse_models
+from orchestration.assets.transforms import dbt_resource, impact_downstream_models, warehouse_models
 
 # DuckDB allows one writing process and a reader blocks a writer, so the steps of a
 # build run one after another in one process (in dependency order).
@@ -27,7 +28,14 @@ warehouse_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[*INGESTION_ASSETS, warehouse_models, serving_warehouse, superset_dashboards],
+    assets=[
+        *INGESTION_ASSETS,
+        warehouse_models,
+        learning_impact,
+        impact_downstream_models,
+        serving_warehouse,
+        superset_dashboards,
+    ],
     asset_checks=GX_CHECKS,
     jobs=[warehouse_job],
     schedules=[ScheduleDefinition(job=warehouse_job, cron_schedule="0 5 * * *", name="nightly_build")],

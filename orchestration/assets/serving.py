@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from orchestration.settings import SERVING_WAREHOUSE_PATH, WAREHOUSE_PATH
+from orchestration.settings import SERVING_WAREHOUSE_PATH, WAREHOUSE_PATH, source_enabled
 
 PUBLISHED_MARTS = [
     "dim_employee",
@@ -35,6 +35,13 @@ PUBLISHED_MARTS = [
     "mart_rater_calibration",
     "mart_bench_strength",
     "mart_identity_match_report",
+    "mart_learning_impact",
+    "bridge_course_capability",
+    "fct_training_spend",
+    "mart_training_roi",
+    "fct_goal",
+    # 15Five is optional (DISABLED_SOURCES); its mart exists only when it is loaded.
+    *(["fct_check_in"] if source_enabled("fifteen_five") else []),
 ]
 
 

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET
@@ -32,13 +32,47 @@ class LayeredTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
+# Models that read the impact engine's output (tag `impact_downstream`: the estimates and
+# ROI) build in a second dbt step after the engine, which itself reads the main build.
+IMPACT_DOWNSTREAM = "tag:impact_downstream"
+IMPACT_ASSET = AssetKey(["marts", "mart_learning_impact"])
+
+
+class ImpactDownstreamTranslator(LayeredTranslator):
+    """Also makes the engine's mart an upstream of the models that read it (they find
+    the table with adapter.get_relation, so dbt itself does not know the dependency)."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id, {})
+        if "impact_downstream" in node.get("tags", []) and node.get("name") == "int_impact__estimates":
+            spec = spec.merge_attributes(deps=[IMPACT_ASSET])
+        return spec
+
+
+SETTINGS = DagsterDbtTranslatorSettings(enable_asset_checks=True)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=LayeredTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    exclude=IMPACT_DOWNSTREAM,
+    dagster_dbt_translator=LayeredTranslator(settings=SETTINGS),
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """Staging, intermediate and mart models, built and tested with `dbt build`."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=IMPACT_DOWNSTREAM,
+    name="impact_downstream_models",
+    dagster_dbt_translator=ImpactDownstreamTranslator(settings=SETTINGS),
+)
+def impact_downstream_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """The impact estimates' readers (training ROI), built after the impact engine."""
     yield from dbt.cli(["build"], context=context).stream()
 
 
