@@ -346,6 +346,10 @@ def cmd_import(args: argparse.Namespace) -> None:
                 except CommandInvalidError as ex:
                     details = "; ".join(str(m) for m in getattr(ex, "_exceptions", []))
                     raise CtlError(f"import failed validation: {ex} {details}") from ex
+            dashboard_uuids = [
+                str(yaml.safe_load(text)["uuid"]) for rel, text in rendered.items() if rel.startswith("dashboards/")
+            ]
+            repair_filter_scopes(dashboard_uuids)
             sync_security(Path(serving))
     counts: dict[str, int] = {}
     for rel in rendered:
@@ -353,6 +357,63 @@ def cmd_import(args: argparse.Namespace) -> None:
         counts[kind] = counts.get(kind, 0) + 1
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in ASSET_TYPES)
     log(f"imported {summary} in {time.monotonic() - started:.1f}s")
+
+
+def _charts_under(position: dict[str, Any], roots: list[str]) -> list[int]:
+    """Chart ids in the layout below any of the `roots` node ids."""
+    found: list[int] = []
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node_id = stack.pop()
+        node = position.get(node_id)
+        if node_id in seen or not isinstance(node, dict):
+            continue
+        seen.add(node_id)
+        if node.get("type") == "CHART" and isinstance(node.get("meta", {}).get("chartId"), int):
+            found.append(node["meta"]["chartId"])
+        stack.extend(node.get("children") or [])
+    return sorted(set(found))
+
+
+def repair_filter_scopes(dashboard_uuids: list[str]) -> None:
+    """Recompute each native filter's `chartsInScope` from its scope after an import.
+
+    Superset 6.1's importer maps chart ids in the layout and in `scope.excluded` to the
+    new instance's ids, but leaves `chartsInScope` (which the dashboard uses to decide
+    which charts a filter applies to) holding the ids of the exported instance. They
+    only match by luck. The scope (root path minus excluded charts) is the source of
+    truth, as when a filter is saved in the UI.
+    """
+    # pylint: disable=import-outside-toplevel
+    from superset import db
+    from superset.models.dashboard import Dashboard
+
+    changed = 0
+    for dashboard in db.session.query(Dashboard).filter(Dashboard.uuid.in_(dashboard_uuids)).all():
+        position = json.loads(dashboard.position_json or "{}")
+        metadata = json.loads(dashboard.json_metadata or "{}")
+        before = json.dumps(metadata, sort_keys=True)
+        holders = [metadata.get("global_chart_configuration") or {}]
+        holders += metadata.get("native_filter_configuration") or []
+        holders += [
+            config.get("crossFilters") or {}
+            for config in (metadata.get("chart_configuration") or {}).values()
+            if isinstance(config, dict)
+        ]
+        for holder in holders:
+            scope = holder.get("scope")
+            if not isinstance(scope, dict) or "chartsInScope" not in holder:
+                continue
+            excluded = set(scope.get("excluded") or [])
+            in_scope = _charts_under(position, scope.get("rootPath") or ["ROOT_ID"])
+            holder["chartsInScope"] = [chart_id for chart_id in in_scope if chart_id not in excluded]
+        if json.dumps(metadata, sort_keys=True) != before:
+            dashboard.json_metadata = json.dumps(metadata)
+            changed += 1
+    db.session.commit()
+    if changed:
+        log(f"native filter scopes resolved to this instance's chart ids on {changed} dashboard(s)")
 
 
 # ---------------------------------------------------------------------- security
@@ -645,8 +706,8 @@ def _clean_dashboard(config: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(scope, dict) and scope.get("excluded"):
                     scope["excluded"] = remap_list(scope["excluded"])
                 if isinstance(chart_config.get("crossFilters", {}).get("chartsInScope"), list):
-                    chart_config["crossFilters"]["chartsInScope"] = remap_list(
-                        chart_config["crossFilters"]["chartsInScope"]
+                    chart_config["crossFilters"]["chartsInScope"] = sorted(
+                        remap_list(chart_config["crossFilters"]["chartsInScope"])
                     )
             remapped[str(new_id)] = chart_config
         metadata["chart_configuration"] = dict(sorted(remapped.items(), key=lambda kv: kv[0]))
@@ -654,8 +715,8 @@ def _clean_dashboard(config: dict[str, Any]) -> dict[str, Any]:
     if isinstance(scope, dict) and scope.get("excluded"):
         scope["excluded"] = remap_list(scope["excluded"])
     if isinstance(metadata.get("global_chart_configuration", {}).get("chartsInScope"), list):
-        metadata["global_chart_configuration"]["chartsInScope"] = remap_list(
-            metadata["global_chart_configuration"]["chartsInScope"]
+        metadata["global_chart_configuration"]["chartsInScope"] = sorted(
+            remap_list(metadata["global_chart_configuration"]["chartsInScope"])
         )
     for native_filter in metadata.get("native_filter_configuration", []):
         if native_filter.get("scope", {}).get("excluded"):

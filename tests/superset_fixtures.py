@@ -3,7 +3,16 @@
 Three org units: Engineering (6 employees), Sales (5) and Legal (4). Legal is below
 the 5-person threshold, so nothing about it may reach any chart; its gaps are
 deliberately large so that a leak would change every expected number below.
-Two capabilities, two months (2024-05 and 2024-06, the latest).
+Two capabilities, two months (2024-05 and 2024-06, the latest). Three job profiles cut
+across the org units: Analyst (5: three engineers, two sales people), Specialist (6) and
+Counsel (Legal's 4, below the threshold again).
+
+The other dashboards' marts follow the same people: learning alignment, Kirkpatrick
+measures, retention, impact estimates, spend and ROI, each with one group of 4 (Legal,
+its Contract Law course, a retention group the mart forgot to flag, an impact estimate
+on 4 treated people, a 4-participant programme) whose values would change the expected
+numbers if it leaked. Data Health reads quality.results, quality.quarantine_counts and
+the raw schemas' _dlt_loads tables: two check runs on 2024-06-01 and 2024-06-02.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +61,14 @@ MANAGERS: dict[str, str | None] = {
     "E00012": "E00001",
     **{f"E{n:05d}": "E00012" for n in range(13, 16)},
 }
+# Job profiles (marts.dim_job), across org units.
+JOB_PROFILES = {
+    # job_profile_id: (job_title, job_family, employee ids)
+    "jp-analyst": ("Analyst", "Analytics", ["E00001", "E00002", "E00003", "E00007", "E00008"]),
+    "jp-specialist": ("Specialist", "Operations", ["E00004", "E00005", "E00006", "E00009", "E00010", "E00011"]),
+    "jp-counsel": ("Counsel", "Legal", ["E00012", "E00013", "E00014", "E00015"]),
+}
+JOB_PROFILE_OF = {employee: job for job, (_t, _f, employees) in JOB_PROFILES.items() for employee in employees}
 DEMO_MANAGER_ID = "E00001"
 DEMO_MANAGER_ORG_UNITS = ("corporate-legal", "technology-engineering")
 
@@ -156,7 +173,7 @@ def mart_rows() -> list[tuple]:
                             employee_id,
                             capability_id,
                             org_unit_id,
-                            "jp-specialist",
+                            JOB_PROFILE_OF[employee_id],
                             2,
                             required_level,
                             manager_level,
@@ -255,7 +272,7 @@ def build_serving_warehouse(path: Path) -> Path:
                         f"Person {employee_id}",
                         None,
                         org_unit_id,
-                        "jp-specialist",
+                        JOB_PROFILE_OF[employee_id],
                         2,
                         MANAGERS[employee_id],
                         "active",
@@ -299,7 +316,10 @@ def build_serving_warehouse(path: Path) -> Path:
             )
             """
         )
-        con.execute("insert into marts.dim_job values ('jp-specialist', 'Specialist', 'Operations', 2)")
+        con.executemany(
+            "insert into marts.dim_job values (?, ?, ?, 2)",
+            [(job, title, family) for job, (title, family, _employees) in JOB_PROFILES.items()],
+        )
         con.execute(
             """
             create table marts.mart_capability_gap (
@@ -323,10 +343,924 @@ def build_serving_warehouse(path: Path) -> Path:
             "insert into marts.mart_capability_gap values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             mart_rows(),
         )
+        write_learning_marts(con)
+        write_finance_marts(con)
+        write_data_health(con)
         con.execute("checkpoint")
     finally:
         con.close()
     return path
+
+
+# ------------------------------------------------ Capability Gaps by job profile
+
+# average gap by (capability_name, job_title), latest month. Analyst = E00001-E00003
+# (Engineering's first three) + E00007-E00008 (Sales' first two); Specialist = the rest of
+# Engineering and Sales. June gaps, data analysis: Analyst 2, 1, 1, 3, 2 -> 9 / 5 = 1.8;
+# Specialist 0, 0, -1, 1, 1, 0 -> 1 / 6. Stakeholder communication: Analyst 1, 0, 0, 0, 0
+# -> 0.2; Specialist 0, (not assessed), -1, -1, -1, 1 -> -2 / 5 = -0.4. Counsel (Legal's
+# 4, gaps 3 and 2) must not appear.
+EXPECTED_JOB_PROFILE_HEATMAP = {
+    ("Data Analysis", "Analyst"): 1.8,
+    ("Stakeholder Communication", "Analyst"): 0.2,
+    ("Data Analysis", "Specialist"): 1 / 6,
+    ("Stakeholder Communication", "Specialist"): -0.4,
+}
+
+# --------------------------------------------------- Learning Alignment & Impact
+
+COURSES = {
+    # course_id: (course_name, capability it develops)
+    "CRS-A": ("Data Foundations", "data-analysis"),
+    "CRS-B": ("Presenting With Impact", "stakeholder-communication"),
+    "CRS-C": ("Contract Law Refresher", "data-analysis"),  # only Legal's 4 take it
+}
+
+ENGINEERING = ORG_UNITS["technology-engineering"][2]
+SALES = ORG_UNITS["commercial-sales"][2]
+LEGAL = ORG_UNITS["corporate-legal"][2]
+
+# (month, employees, course, hours each, employees whose hours were aimed at an open gap)
+LEARNING = [
+    (MONTHS[0], ENGINEERING, "CRS-A", 2.0, ENGINEERING[:3]),
+    (MONTHS[0], SALES, "CRS-B", 4.0, SALES[:1]),
+    (MONTHS[0], LEGAL, "CRS-C", 10.0, LEGAL),
+    (MONTHS[1], ENGINEERING, "CRS-B", 1.0, ENGINEERING),
+    (MONTHS[1], SALES, "CRS-A", 2.0, SALES[:2]),
+    (MONTHS[1], LEGAL, "CRS-C", 10.0, LEGAL),
+]
+
+EXPECTED_LEARNING = {
+    # hours aimed at gaps / hours, Legal left out: May (6 + 4) / (12 + 20), June (6 + 4) / (6 + 10)
+    "aligned_share_total": 20 / 48,
+    "aligned_share_by_month": {MONTHS[0]: 10 / 32, MONTHS[1]: 10 / 16},
+    # Engineering (6 + 6) / (12 + 6), Sales (4 + 4) / (20 + 10)
+    "aligned_share_by_org_unit": {"Engineering": 12 / 18, "Sales": 8 / 30},
+    # Data Foundations: May Engineering 12 h (6 aligned) + June Sales 10 h (4 aligned);
+    # Presenting With Impact: May Sales 20 h (4) + June Engineering 6 h (6)
+    "by_programme": {"Data Foundations": (22.0, 10.0), "Presenting With Impact": (26.0, 10.0)},
+    # Analyst: May 6 + 8 h (6 + 4 aligned), June 3 + 4 h (3 + 4); Specialist: May 6 + 12 h
+    # (0), June 3 + 6 h (3 aligned)
+    "aligned_share_by_job_profile": {"Analyst": 17 / 21, "Specialist": 3 / 27},
+}
+
+
+def alignment_rows() -> list[tuple]:
+    rows = []
+    for month, employees, course_id, hours, aligned in LEARNING:
+        capability_id = COURSES[course_id][1]
+        for employee_id in employees:
+            org_unit_id = next(org for org, (_n, _d, members) in ORG_UNITS.items() if employee_id in members)
+            aligned_hours = hours if employee_id in aligned else 0.0
+            rows.append(
+                (
+                    month,
+                    employee_id,
+                    org_unit_id,
+                    JOB_PROFILE_OF[employee_id],
+                    course_id,
+                    capability_id,
+                    1,
+                    hours,
+                    aligned_hours,
+                    aligned_hours / hours,
+                )
+            )
+    return rows
+
+
+# marts.mart_learning_effectiveness: (year, course, employees, learners, completers, hours,
+# scored learners, L2 mean best score, L2 pass rate, L3 learners, L3 mean level change)
+EFFECTIVENESS = [
+    (2023, "CRS-A", 14, 5, 5, 10.0, 5, 0.6, 0.6, 0, None),
+    (2024, "CRS-A", 15, 11, 9, 22.0, 10, 0.8, 0.7, 6, 0.5),
+    # no assessment; L3 on 3 people only: blanked
+    (2024, "CRS-B", 15, 11, 11, 26.0, 0, None, None, 3, 1.0),
+    # 4 learners: left out entirely
+    (2024, "CRS-C", 15, 4, 4, 40.0, 4, 0.95, 1.0, 4, 2.0),
+]
+
+EXPECTED_EFFECTIVENESS = {
+    # funnel, all years, CRS-C left out: started 5 + 11 + 11, completed 5 + 9 + 11,
+    # assessed 5 + 10 + 0, passed 3 + 7 (CRS-B has no pass count), L3 measured 0 + 6 + 3
+    "funnel": {
+        "Started": 27,
+        "Completed": 25,
+        "Assessed (L2)": 15,
+        "Passed (L2)": 10,
+        "Change measured (L3)": 9,
+    },
+    # per programme, all years: learners, completion rate, reach, L2 mean score (weighted
+    # by assessed learners: (0.6 * 5 + 0.8 * 10) / 15), L2 pass rate (3 + 7) / 15, L3 mean
+    # change (0.5 over 6 people; CRS-B's 3 people blanked)
+    "by_programme": {
+        "Data Foundations": (16, 14 / 16, 14 / 29, 11 / 15, 10 / 15, 0.5),
+        "Presenting With Impact": (11, 1.0, 11 / 15, None, None, None),
+    },
+}
+
+# marts.mart_retention: (year, hire-year cohort, trained, suppressed by the mart, headcount, leavers)
+RETENTION = [
+    (2024, 2020, True, False, 6, 1),
+    (2024, 2020, False, False, 8, 2),
+    (2024, 2021, True, True, None, None),
+    (2024, 2021, False, False, 5, 0),
+    (2024, 2022, False, False, 4, 4),  # a group of 4 the mart did not flag: the dataset drops it
+    (2025, 2020, True, False, 10, 1),
+    (2025, 2020, False, False, 10, 3),
+]
+# retention rate = 1 - leavers / headcount: 2024 trained 1 - 1/6, untrained 1 - 2/13
+# (a leak of the group of 4 would give 1 - 6/17), 2025 trained 0.9, untrained 0.7
+EXPECTED_RETENTION = {
+    (date(2024, 1, 1), "Trained (prior 12 months)"): 5 / 6,
+    (date(2024, 1, 1), "Not trained"): 11 / 13,
+    (date(2025, 1, 1), "Trained (prior 12 months)"): 0.9,
+    (date(2025, 1, 1), "Not trained"): 0.7,
+}
+
+IMPACT_PLAN = ("impact/plans/programmes.yml", "2026.11-1")
+IMPACT_ESTIMATED_AT = datetime(2024, 7, 1, 12, 0)
+# marts.mart_learning_impact: (programme, outcome, unit, method, estimate, std error,
+# ci low, ci high, p, n treated, n comparison, pre-trend p, mde, min effect, status)
+IMPACT = [
+    (
+        "CRS-A",
+        "capability_level",
+        "levels",
+        "did_staggered",
+        0.40,
+        0.10,
+        0.20,
+        0.60,
+        0.0001,
+        40,
+        60,
+        0.50,
+        0.28,
+        0.25,
+        "estimated",
+    ),
+    (
+        "CRS-A",
+        "capability_level",
+        "levels",
+        "psm_matched",
+        0.30,
+        0.125,
+        0.05,
+        0.55,
+        0.02,
+        38,
+        38,
+        None,
+        0.35,
+        0.25,
+        "estimated",
+    ),
+    (
+        "CRS-B",
+        "capability_level",
+        "levels",
+        "did_staggered",
+        None,
+        None,
+        None,
+        None,
+        None,
+        12,
+        50,
+        None,
+        None,
+        0.25,
+        "insufficient evidence",
+    ),
+    # 4 treated people: the dataset blanks it whatever the engine said
+    (
+        "CRS-C",
+        "capability_level",
+        "levels",
+        "did_staggered",
+        0.90,
+        0.20,
+        0.50,
+        1.30,
+        0.0001,
+        4,
+        40,
+        0.60,
+        0.56,
+        0.25,
+        "estimated",
+    ),
+    (
+        "CRS-A",
+        "review_rating",
+        "rating points",
+        "did_staggered",
+        0.20,
+        0.05,
+        0.10,
+        0.30,
+        0.0001,
+        40,
+        60,
+        0.40,
+        0.14,
+        0.10,
+        "estimated",
+    ),
+    (
+        "CRS-B",
+        "review_rating",
+        "rating points",
+        "did_staggered",
+        0.15,
+        0.10,
+        -0.05,
+        0.35,
+        0.13,
+        35,
+        70,
+        0.01,
+        0.28,
+        0.10,
+        "pre-trend violated",
+    ),
+    (
+        "CRS-A",
+        "goal_attainment",
+        "share of target",
+        "did_staggered",
+        0.05,
+        0.02,
+        0.01,
+        0.09,
+        0.01,
+        40,
+        60,
+        0.30,
+        0.056,
+        0.05,
+        "estimated",
+    ),
+    (
+        "CRS-A",
+        "retention_12m",
+        "share",
+        "psm_matched",
+        0.04,
+        0.03,
+        -0.02,
+        0.10,
+        0.18,
+        38,
+        38,
+        None,
+        0.084,
+        0.03,
+        "estimated",
+    ),
+]
+# earlier runs' estimates: only each key's latest may show. The first would replace Data
+# Foundations' 0.40; the second would put a number on Presenting With Impact's capability
+# estimate, which the latest run found to be insufficient evidence.
+IMPACT_SUPERSEDED = [
+    # fmt: off
+    (
+        "CRS-A",
+        "capability_level",
+        "levels",
+        "did_staggered",
+        0.10,
+        0.10,
+        -0.10,
+        0.30,
+        0.3,
+        30,
+        50,
+        0.50,
+        0.28,
+        0.25,
+        "estimated",
+    ),
+    (
+        "CRS-B",
+        "capability_level",
+        "levels",
+        "did_staggered",
+        0.50,
+        0.10,
+        0.30,
+        0.70,
+        0.01,
+        30,
+        50,
+        0.50,
+        0.28,
+        0.25,
+        "estimated",
+    ),
+    # fmt: on
+]
+
+# error bars per outcome: {label: (ci_low, estimate, ci_high)}
+EXPECTED_IMPACT_INTERVALS = {
+    "capability_level": {
+        "Data Foundations · DiD": (0.20, 0.40, 0.60),
+        "Data Foundations · PSM": (0.05, 0.30, 0.55),
+    },
+    "review_rating": {
+        "Data Foundations · DiD": (0.10, 0.20, 0.30),
+        "Presenting With Impact · DiD (pre-trend violated)": (-0.05, 0.15, 0.35),
+    },
+    "goal_attainment": {"Data Foundations · DiD": (0.01, 0.05, 0.09)},
+    "retention_12m": {"Data Foundations · PSM": (-0.02, 0.04, 0.10)},
+}
+
+
+def impact_rows() -> list[tuple]:
+    plan_id, plan_version = IMPACT_PLAN
+    rows = []
+    for run_id, estimated_at, row in [
+        *(("run-1", IMPACT_ESTIMATED_AT - timedelta(days=30), row) for row in IMPACT_SUPERSEDED),
+        *(("run-2", IMPACT_ESTIMATED_AT, row) for row in IMPACT),
+    ]:
+        (programme, outcome, unit, method, estimate, se, low, high, p, n_t, n_c, pretrend, mde, moi, status) = row
+        rows.append(
+            (
+                plan_id,
+                plan_version,
+                programme,
+                outcome,
+                unit,
+                method,
+                estimate,
+                se,
+                low,
+                high,
+                p,
+                n_t,
+                n_c,
+                pretrend,
+                mde,
+                moi,
+                status,
+                12 if outcome == "retention_12m" else 1,
+                "matched_non_participants" if method == "psm_matched" else "not_yet_treated",
+                estimated_at,
+                run_id,
+            )
+        )
+    return rows
+
+
+def write_learning_marts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create table marts.dim_course (course_id varchar not null primary key, course_name varchar)")
+    con.executemany("insert into marts.dim_course values (?, ?)", [(k, v[0]) for k, v in COURSES.items()])
+    con.execute(
+        """
+        create table marts.mart_learning_alignment (
+            month_start_on date not null,
+            employee_id varchar not null,
+            org_unit_id varchar,
+            job_profile_id varchar,
+            course_id varchar not null,
+            capability_id varchar not null,
+            activity_count integer,
+            learning_hours double,
+            aligned_learning_hours double,
+            alignment_share double
+        )
+        """
+    )
+    con.executemany("insert into marts.mart_learning_alignment values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", alignment_rows())
+    con.execute(
+        """
+        create table marts.mart_learning_effectiveness (
+            year_number integer,
+            course_id varchar,
+            employee_count integer,
+            learner_count integer,
+            completer_count integer,
+            reach_share double,
+            learning_hours double,
+            learning_hours_per_employee double,
+            completion_rate double,
+            on_time_completion_rate double,
+            scored_learner_count integer,
+            l2_avg_best_score_scaled double,
+            l2_pass_rate double,
+            l3_learner_count integer,
+            l3_avg_level_change double
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_learning_effectiveness values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                year,
+                course,
+                employees,
+                learners,
+                completers,
+                completers / employees,
+                hours,
+                hours / employees,
+                completers / learners,
+                None,
+                scored,
+                l2,
+                pass_rate,
+                l3_n,
+                l3,
+            )
+            for (year, course, employees, learners, completers, hours, scored, l2, pass_rate, l3_n, l3) in EFFECTIVENESS
+        ],
+    )
+    con.execute(
+        """
+        create table marts.mart_retention (
+            year_number integer,
+            hire_year_cohort integer,
+            is_trained boolean,
+            is_suppressed boolean,
+            headcount integer,
+            leaver_count integer,
+            turnover_rate double
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_retention values (?, ?, ?, ?, ?, ?, ?)",
+        [(*row, None if row[4] is None else row[5] / row[4]) for row in RETENTION],
+    )
+    con.execute(
+        """
+        create table marts.mart_learning_impact (
+            plan_id varchar,
+            plan_version varchar,
+            programme_id varchar,
+            outcome varchar,
+            outcome_unit varchar,
+            method varchar,
+            estimate double,
+            std_error double,
+            ci_low double,
+            ci_high double,
+            p_value double,
+            n_treated integer,
+            n_comparison integer,
+            pretrend_p_value double,
+            mde double,
+            min_effect_of_interest double,
+            status varchar,
+            horizon_periods integer,
+            comparison_rule varchar,
+            estimated_at timestamp,
+            run_id varchar
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_learning_impact values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        impact_rows(),
+    )
+
+
+# ------------------------------------------------------------ Training Spend & ROI
+
+# marts.fct_training_spend: (month, programme, org unit, cost type, amount in EUR,
+# participants behind the line). Participant time is 100 EUR an hour of LEARNING above.
+SPEND = [
+    (MONTHS[0], "CRS-A", "technology-engineering", "vendor", 3000.0, 6),
+    (MONTHS[0], "CRS-A", "technology-engineering", "instructor", 1000.0, 6),
+    (MONTHS[0], "CRS-A", "technology-engineering", "participant_time", 1200.0, 6),
+    (MONTHS[1], "CRS-A", "commercial-sales", "vendor", 2500.0, 5),
+    (MONTHS[1], "CRS-A", "commercial-sales", "participant_time", 1000.0, 5),
+    (MONTHS[1], "CRS-A", None, "venue", 300.0, 0),  # not allocated to an org unit
+    (MONTHS[1], None, None, "vendor", 200.0, 0),  # a general licence: no programme, no org unit
+    (MONTHS[0], "CRS-B", "commercial-sales", "vendor", 2000.0, 5),
+    (MONTHS[0], "CRS-B", "commercial-sales", "venue", 500.0, 5),
+    (MONTHS[0], "CRS-B", "commercial-sales", "participant_time", 2000.0, 5),
+    (MONTHS[1], "CRS-B", "technology-engineering", "vendor", 1000.0, 6),
+    (MONTHS[1], "CRS-B", "technology-engineering", "participant_time", 600.0, 6),
+    # Legal's 4 people on their own course: hidden by org unit and by programme
+    (MONTHS[0], "CRS-C", "corporate-legal", "vendor", 4000.0, 4),
+    (MONTHS[0], "CRS-C", "corporate-legal", "participant_time", 4000.0, 4),
+    (MONTHS[1], "CRS-C", "corporate-legal", "participant_time", 4000.0, 4),
+]
+
+ROI_VALUE_PER_POINT, ROI_BENEFIT_YEARS = 1000.0, 2.0
+
+
+def roi_row(
+    programme,
+    year,
+    participants,
+    completers,
+    direct,
+    participant_time,
+    budget,
+    status,
+    estimate,
+    ci_low,
+    ci_high,
+    gap_assessed,
+    gap_points,
+):
+    """A marts.mart_training_roi row computed the way its model does (per programme x year)."""
+    cost = direct + participant_time
+    benefit = low = high = None
+    if status == "estimated":
+        benefit, low, high = (
+            value * ROI_VALUE_PER_POINT * ROI_BENEFIT_YEARS * completers for value in (estimate, ci_low, ci_high)
+        )
+
+    def ratio(value):
+        return None if value is None else value / cost
+
+    def roi(value):
+        return None if value is None else 100 * (value - cost) / cost
+
+    band = None
+    if low is not None:
+        band = "loss" if roi(high) < 0 else "positive" if roi(low) > 0 else "break-even range"
+    return (
+        programme,
+        year,
+        participants,
+        completers,
+        direct,
+        0.0,
+        0.0,
+        direct,
+        participant_time,
+        cost,
+        cost / participants,
+        "EUR",
+        f"{year}-v1",
+        budget,
+        direct - budget,
+        direct / budget,
+        status,
+        estimate,
+        ci_low,
+        ci_high,
+        None if estimate is None else 0.001,
+        None if estimate is None else 40,
+        None if estimate is None else "run-2",
+        None if estimate is None else IMPACT_ESTIMATED_AT,
+        ROI_VALUE_PER_POINT,
+        ROI_BENEFIT_YEARS,
+        benefit,
+        low,
+        high,
+        ratio(benefit),
+        ratio(low),
+        ratio(high),
+        roi(benefit),
+        roi(low),
+        roi(high),
+        band,
+        gap_assessed,
+        gap_points,
+        cost / gap_points if gap_points and gap_points > 0 else None,
+    )
+
+
+# (programme, year, participants, completers, direct, participant time, budget, status,
+# review-rating estimate, ci low, ci high, completers with gap measures, gap points closed)
+ROI = [
+    roi_row("CRS-A", 2023, 5, 5, 2000.0, 1000.0, 2500.0, "estimated", 0.2, 0.1, 0.3, 5, 6.0),
+    roi_row("CRS-A", 2024, 11, 9, 6800.0, 2200.0, 6000.0, "estimated", 0.2, 0.1, 0.3, 6, 9.0),
+    # gap points closed measured on 3 completers: blanked
+    roi_row("CRS-B", 2024, 11, 11, 3500.0, 2600.0, 4000.0, "insufficient evidence", None, None, None, 3, 2.0),
+    # 4 participants: left out
+    roi_row("CRS-C", 2024, 4, 4, 4000.0, 8000.0, 5000.0, "estimated", 2.0, 1.5, 2.5, 4, 10.0),
+]
+
+EXPECTED_SPEND = {
+    # all spend in 2024, Legal's included (15 learners company-wide): 6800 + 8000 + 12000 + 300 + 200
+    "total": 27300.0,
+    # over 15 employees (mart_learning_effectiveness headcount) and 22 + 26 + 40 learning hours
+    "per_employee": 27300.0 / 15,
+    "per_learning_hour": 27300.0 / 88,
+    # by org unit and cost type: Legal (4 learners) hidden, unallocated venue and licence kept
+    "by_org_unit": {
+        ("Engineering", "vendor"): 4000.0,
+        ("Engineering", "instructor"): 1000.0,
+        ("Engineering", "participant_time"): 1800.0,
+        ("Sales", "vendor"): 4500.0,
+        ("Sales", "venue"): 500.0,
+        ("Sales", "participant_time"): 3000.0,
+        ("Not allocated to an org unit", "venue"): 300.0,
+        ("Not allocated to an org unit", "vendor"): 200.0,
+    },
+    # by programme and cost type: CRS-C (4 participants) hidden, the licence kept
+    "by_programme": {
+        ("Data Foundations", "vendor"): 5500.0,
+        ("Data Foundations", "instructor"): 1000.0,
+        ("Data Foundations", "venue"): 300.0,
+        ("Data Foundations", "participant_time"): 2200.0,
+        ("Presenting With Impact", "vendor"): 3000.0,
+        ("Presenting With Impact", "venue"): 500.0,
+        ("Presenting With Impact", "participant_time"): 2600.0,
+        ("Not tied to a programme", "vendor"): 200.0,
+    },
+    # cost over gap points closed, from the sums: Data Foundations (3000 + 9000) / (6 + 9);
+    # Presenting With Impact's points rest on 3 completers: blanked
+    "cost_per_gap_point": {"Data Foundations": 800.0, "Presenting With Impact": None},
+    # ROI % (low, ROI, high) per programme-year: 2023 benefit 0.2 x 1000 x 2 x 5 = 2000 on
+    # 3000 cost -> -33.3 % (0.1 -> -66.7 %, 0.3 -> 0 %); 2024 3600 on 9000 -> -60 % (-80, -40)
+    "roi_interval": {
+        "Data Foundations (2023)": (-200 / 3, -100 / 3, 0.0),
+        "Data Foundations (2024)": (-80.0, -60.0, -40.0),
+    },
+    # direct spend against the budget, budgeted years: Data Foundations 2000 + 6800 vs
+    # 2500 + 6000, Presenting With Impact 3500 vs 4000
+    "against_plan": {"Data Foundations": (8800.0, 8500.0), "Presenting With Impact": (3500.0, 4000.0)},
+    "budget_used": 12300.0 / 12500.0,
+}
+
+
+def write_finance_marts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        create table marts.fct_training_spend (
+            spend_allocation_id varchar, spend_line_id varchar, cost_type varchar, source_record_id varchar,
+            programme_id varchar, org_unit_id varchar, spend_on date, month_start_on date, year_number integer,
+            participant_count integer, allocation_share double, learning_hours double,
+            hourly_loaded_pay_amount double, line_amount double, amount double, currency_code varchar,
+            allocation_basis varchar
+        )
+        """
+    )
+    con.executemany(
+        f"insert into marts.fct_training_spend values ({', '.join('?' * 17)})",
+        [
+            (
+                f"line-{n}|{month}|{org or 'no-org-unit'}",
+                f"{cost_type}:line-{n}",
+                cost_type,
+                f"line-{n}",
+                programme,
+                org,
+                month,
+                month,
+                month.year,
+                participants,
+                1.0,
+                None,
+                None,
+                amount,
+                amount,
+                "EUR",
+                "participants in the billed period" if participants else "no participants: unallocated",
+            )
+            for n, (month, programme, org, cost_type, amount, participants) in enumerate(SPEND)
+        ],
+    )
+    con.execute(
+        """
+        create table marts.mart_training_roi (
+            programme_id varchar, year_number integer, participant_count integer, completer_count integer,
+            vendor_cost_amount double, instructor_cost_amount double, venue_cost_amount double,
+            direct_cost_amount double, participant_time_cost_amount double, fully_loaded_cost_amount double,
+            cost_per_participant_amount double, currency_code varchar, budget_plan_version varchar,
+            budget_amount double, budget_variance_amount double, budget_used_share double,
+            evaluation_status varchar, impact_estimate double, impact_ci_low double, impact_ci_high double,
+            impact_p_value double, impact_n_treated integer, impact_run_id varchar, impact_estimated_at timestamp,
+            value_per_rating_point_amount double, benefit_years double, benefit_amount double,
+            benefit_low_amount double, benefit_high_amount double, benefit_cost_ratio double,
+            benefit_cost_ratio_low double, benefit_cost_ratio_high double, roi_pct double, roi_low_pct double,
+            roi_high_pct double, roi_band varchar, gap_assessed_completer_count integer,
+            gap_points_closed double, cost_per_gap_point_closed_amount double
+        )
+        """
+    )
+    con.executemany(f"insert into marts.mart_training_roi values ({', '.join('?' * 39)})", ROI)
+
+
+# ---------------------------------------------------------------------- Data Health
+
+RUN_1_AT = datetime(2024, 6, 1, 10, 0, tzinfo=UTC)
+RUN_2_AT = datetime(2024, 6, 2, 10, 0, tzinfo=UTC)
+# quality.results: (run, checked_at, suite, expectation, column, severity, success, unexpected)
+CHECK_RESULTS = [
+    ("run-1", RUN_1_AT, "raw_hris.employees", "expect_table_row_count_to_be_between", None, "error", True, None),
+    ("run-1", RUN_1_AT, "raw_hris.employees", "expect_column_values_to_be_unique", "id", "error", True, 0),
+    ("run-1", RUN_1_AT, "raw_hris.employees", "expect_column_values_to_match_regex", "work_email", "warn", True, 0),
+    (
+        "run-1",
+        RUN_1_AT,
+        "raw_hris.employees",
+        "expect_column_values_to_not_be_null",
+        "employee_number",
+        "error",
+        False,
+        2,
+    ),
+    (
+        "run-1",
+        RUN_1_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_not_be_null",
+        "employee_id",
+        "error",
+        True,
+        0,
+    ),
+    (
+        "run-1",
+        RUN_1_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_be_in_set",
+        "gap_band",
+        "error",
+        True,
+        0,
+    ),
+    (
+        "run-1",
+        RUN_1_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_be_between",
+        "gap_levels",
+        "warn",
+        False,
+        3,
+    ),
+    ("run-2", RUN_2_AT, "raw_hris.employees", "expect_table_row_count_to_be_between", None, "error", True, None),
+    ("run-2", RUN_2_AT, "raw_hris.employees", "expect_column_values_to_be_unique", "id", "error", True, 0),
+    ("run-2", RUN_2_AT, "raw_hris.employees", "expect_column_values_to_match_regex", "work_email", "warn", True, 0),
+    (
+        "run-2",
+        RUN_2_AT,
+        "raw_hris.employees",
+        "expect_column_values_to_not_be_null",
+        "employee_number",
+        "error",
+        True,
+        0,
+    ),
+    (
+        "run-2",
+        RUN_2_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_not_be_null",
+        "employee_id",
+        "error",
+        True,
+        0,
+    ),
+    (
+        "run-2",
+        RUN_2_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_be_in_set",
+        "gap_band",
+        "error",
+        True,
+        0,
+    ),
+    (
+        "run-2",
+        RUN_2_AT + timedelta(seconds=5),
+        "marts.mart_capability_gap",
+        "expect_column_values_to_be_between",
+        "gap_levels",
+        "warn",
+        False,
+        4,
+    ),
+]
+# quality.quarantine_counts: (run, checked_at, schema, source, resource, reason, records)
+QUARANTINE = [
+    ("run-1", RUN_1_AT, "raw_hris", "bamboohr", "employees", "missing id", 2),
+    ("run-1", RUN_1_AT, "raw_lms", "docebo", "docebo_enrollments", "unknown user", 3),
+    ("run-2", RUN_2_AT, "raw_hris", "bamboohr", "employees", "missing id", 2),
+    ("run-2", RUN_2_AT, "raw_hris", "bamboohr", "employees", "missing or malformed workEmail", 1),
+    ("run-2", RUN_2_AT, "raw_lms", "docebo", "docebo_enrollments", "unknown user", 4),
+    ("run-2", RUN_2_AT, "raw_finance", "finance", "vendor_invoices", "amount is not a number", 1),
+]
+# <raw schema>._dlt_loads: (schema, dlt source, loaded at); status 0 = loaded
+LOADS = [
+    ("raw_hris", "bamboohr", datetime(2024, 6, 1, 9, 0, tzinfo=UTC)),
+    ("raw_hris", "bamboohr", datetime(2024, 6, 2, 9, 0, tzinfo=UTC)),
+    ("raw_hris", "workday", datetime(2024, 6, 2, 9, 5, tzinfo=UTC)),
+    ("raw_lms", "docebo", datetime(2024, 6, 2, 9, 10, tzinfo=UTC)),
+    ("raw_lms", "lrs", datetime(2024, 6, 1, 9, 20, tzinfo=UTC)),
+    ("raw_performance", "lattice", datetime(2024, 6, 2, 9, 30, tzinfo=UTC)),
+    ("raw_finance", "finance", datetime(2024, 5, 31, 8, 0, tzinfo=UTC)),
+    ("raw_framework", "framework", datetime(2024, 6, 2, 8, 0, tzinfo=UTC)),
+]
+# marts.mart_identity_match_report: (source system, identities, matched, ambiguous, unmatched)
+IDENTITY = [("hris", 15, 15, 0, 0), ("lms", 20, 17, 1, 2), ("performance", 15, 14, 0, 1)]
+
+EXPECTED_DATA_HEALTH = {
+    # per run: (passed, failed errors, failed warnings)
+    "results_per_run": {RUN_1_AT: (5, 1, 1), RUN_2_AT: (6, 0, 1)},
+    # the latest run's failures: (suite, expectation, column, severity) -> unexpected rows
+    "latest_failures": {
+        ("marts.mart_capability_gap", "expect_column_values_to_be_between", "gap_levels", "warn"): 4,
+    },
+    "quarantine_latest": {
+        "docebo_enrollments: unknown user": 4,
+        "employees: missing id": 2,
+        "employees: missing or malformed workEmail": 1,
+        "vendor_invoices: amount is not a number": 1,
+    },
+    "quarantine_per_run": {RUN_1_AT: 5, RUN_2_AT: 8},
+    # (schema, source) -> (last load, loads)
+    "freshness": {
+        ("raw_hris", "bamboohr"): (datetime(2024, 6, 2, 9, 0), 2),
+        ("raw_hris", "workday"): (datetime(2024, 6, 2, 9, 5), 1),
+        ("raw_lms", "docebo"): (datetime(2024, 6, 2, 9, 10), 1),
+        ("raw_lms", "lrs"): (datetime(2024, 6, 1, 9, 20), 1),
+        ("raw_performance", "lattice"): (datetime(2024, 6, 2, 9, 30), 1),
+        ("raw_finance", "finance"): (datetime(2024, 5, 31, 8, 0), 1),
+        ("raw_framework", "framework"): (datetime(2024, 6, 2, 8, 0), 1),
+    },
+    "match_rate": {"hris": 1.0, "lms": 17 / 20, "performance": 14 / 15},
+}
+
+
+def write_data_health(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema quality")
+    con.execute(
+        """
+        create table quality.results (
+            run_id varchar, checked_at timestamp with time zone, invoked_by varchar, suite varchar,
+            schema_name varchar, table_name varchar, expectation_index integer, expectation varchar,
+            column_name varchar, severity varchar, success boolean, observed_value varchar,
+            unexpected_count bigint, element_count bigint, row_count bigint, kwargs varchar, details varchar
+        )
+        """
+    )
+    result_rows = []
+    for index, (run_id, checked_at, suite, expectation, column, severity, success, unexpected) in enumerate(
+        CHECK_RESULTS, start=1
+    ):
+        schema, table = suite.split(".", 1)
+        result_rows.append(
+            (
+                run_id,
+                checked_at,
+                "dagster",
+                suite,
+                schema,
+                table,
+                index,
+                expectation,
+                column,
+                severity,
+                success,
+                None,
+                unexpected,
+                None if unexpected is None else 100,
+                100,
+                "{}",
+                # a sample value like the runner keeps: never to reach a dataset
+                "2 of 100 rows unexpected, e.g. ['person@example.com']",
+            )
+        )
+    con.executemany(f"insert into quality.results values ({', '.join('?' * 17)})", result_rows)
+    con.execute(
+        """
+        create table quality.quarantine_counts (
+            run_id varchar, checked_at timestamp with time zone, schema_name varchar, source varchar,
+            resource varchar, reason varchar, record_count bigint
+        )
+        """
+    )
+    con.executemany("insert into quality.quarantine_counts values (?, ?, ?, ?, ?, ?, ?)", QUARANTINE)
+    for schema in sorted({load[0] for load in LOADS}):
+        con.execute(f"create schema {schema}")
+        con.execute(
+            f"""
+            create table {schema}._dlt_loads (
+                load_id varchar not null, schema_name varchar, status bigint not null,
+                inserted_at timestamp with time zone not null, schema_version_hash varchar
+            )
+            """
+        )
+        con.executemany(
+            f"insert into {schema}._dlt_loads values (?, ?, 0, ?, 'hash')",
+            [(f"{at.timestamp():.4f}", source, at) for s, source, at in LOADS if s == schema],
+        )
+    con.execute(
+        """
+        create table marts.mart_identity_match_report (
+            source_system varchar, identity_count bigint, matched_count bigint, ambiguous_count bigint,
+            unmatched_count bigint, matched_share double
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_identity_match_report values (?, ?, ?, ?, ?, ?)",
+        [(*row, row[2] / row[1]) for row in IDENTITY],
+    )
 
 
 # ------------------------------------------------------------------ a running Superset
@@ -343,7 +1277,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def epoch_ms(day: date) -> float:
+def epoch_ms(day: date | datetime) -> float:
+    """What the chart-data API returns for a date or a (naive = UTC) timestamp."""
+    if isinstance(day, datetime):
+        return (day if day.tzinfo else day.replace(tzinfo=UTC)).timestamp() * 1000
     return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000
 
 
@@ -476,10 +1413,16 @@ def running_superset(tmp: Path, request: pytest.FixtureRequest) -> Iterator[Supe
 
 def report_timings(request: pytest.FixtureRequest, timings: dict[str, float]) -> None:
     """Print how long init/import/startup took, even when output is captured."""
+    if timings:
+        report_line(request, "superset timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
+
+
+def report_line(request: pytest.FixtureRequest, line: str) -> None:
+    """Print one line to the terminal, even when output is captured."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.getplugin("capturemanager")
-    if reporter is None or capture is None or not timings:
+    if reporter is None or capture is None:
         return
     with capture.global_and_fixture_disabled():
         reporter.ensure_newline()
-        reporter.write_line("superset timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
+        reporter.write_line(line)

@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+# every dashboard in dashboards/assets/dashboards, by slug
+DASHBOARD_SLUGS = {"capability-gaps", "learning-alignment-impact", "training-spend-roi", "data-health"}
 VIEWPORT = {"width": 1400, "height": 1000}
 CHART_TIMEOUT_S = 90
 
@@ -101,7 +103,8 @@ def log_in(page: Any, server: SupersetServer) -> None:
     page.locator("input#username, input[name='username']").first.fill(server.env["SUPERSET_ADMIN_USER"])
     page.locator("input#password, input[name='password']").first.fill(server.env["SUPERSET_ADMIN_PASSWORD"])
     page.locator("button[type='submit'], input[type='submit']").first.click()
-    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+    # "commit": the redirect away from the login form is enough; the welcome page may be slow
+    page.wait_for_url(lambda url: "/login" not in url, timeout=120_000, wait_until="commit")
 
 
 def wait_for_charts(page: Any, expected: int, chart_responses: list[tuple[str, int]]) -> None:
@@ -137,7 +140,9 @@ def test_every_dashboard_renders_without_chart_errors(superset: SupersetServer, 
     )
     log_in(page, superset)
 
-    for found in dashboards(superset):
+    found_dashboards = dashboards(superset)
+    assert {found["slug"] for found in found_dashboards} == DASHBOARD_SLUGS
+    for found in found_dashboards:
         slug = found["slug"] or str(found["id"])
         expected = chart_count(superset, found["id"])
         chart_responses.clear()

@@ -1,0 +1,32 @@
+-- Learning hours and the share aimed at the learner's own open gaps, per month x job
+-- profile (held when learning), from marts.mart_learning_alignment.
+-- Aggregate only: groups of fewer than 5 learners are left out (HR privacy rule).
+with alignment as (
+    select
+        month_start_on,
+        employee_id,
+        job_profile_id,
+        activity_count,
+        learning_hours,
+        aligned_learning_hours
+    from marts.mart_learning_alignment
+)
+
+select
+    alignment.month_start_on,
+    alignment.job_profile_id,
+    job.job_title,
+    job.job_family,
+    count(distinct alignment.employee_id) as learner_count,
+    cast(sum(alignment.activity_count) as bigint) as activity_count,
+    sum(alignment.learning_hours) as learning_hours,
+    sum(alignment.aligned_learning_hours) as aligned_learning_hours
+from alignment
+left join marts.dim_job as job
+    on alignment.job_profile_id = job.job_profile_id
+group by
+    alignment.month_start_on,
+    alignment.job_profile_id,
+    job.job_title,
+    job.job_family
+having count(distinct alignment.employee_id) >= 5

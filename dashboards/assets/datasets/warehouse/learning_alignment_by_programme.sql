@@ -1,0 +1,30 @@
+-- Learning hours and the share aimed at the learner's own open gaps, per month x
+-- programme (course), from marts.mart_learning_alignment.
+-- Aggregate only: groups of fewer than 5 learners are left out (HR privacy rule).
+with alignment as (
+    select
+        month_start_on,
+        employee_id,
+        course_id,
+        activity_count,
+        learning_hours,
+        aligned_learning_hours
+    from marts.mart_learning_alignment
+)
+
+select
+    alignment.month_start_on,
+    alignment.course_id as programme_id,
+    course.course_name as programme_name,
+    count(distinct alignment.employee_id) as learner_count,
+    cast(sum(alignment.activity_count) as bigint) as activity_count,
+    sum(alignment.learning_hours) as learning_hours,
+    sum(alignment.aligned_learning_hours) as aligned_learning_hours
+from alignment
+left join marts.dim_course as course
+    on alignment.course_id = course.course_id
+group by
+    alignment.month_start_on,
+    alignment.course_id,
+    course.course_name
+having count(distinct alignment.employee_id) >= 5
