@@ -1,0 +1,374 @@
+"""The mart suites added for issue 5, against a small hand-made DuckDB warehouse.
+
+The warehouse holds one month of capability gaps for six people (a shown group of five
+in `eng`, a suppressed group of one in `ops`), its org-unit rollup, ranked course
+recommendations for one open gap, the course map, the identity match report and a
+retention table, each valid; every value below is worked out by hand from the gap rows.
+Each test then breaks one invariant the way a faulty model would (a duplicated grain
+row, a value off its scale, an arithmetic relation that no longer holds) and checks that
+exactly the expectation guarding it fails. tests/test_quality.py validates every suite
+on a real demo warehouse. The last test runs the same suites on PostgreSQL, where the
+derived columns (row-value IN, windows, correlated EXISTS) must work unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from the repo root
+    sys.path.insert(0, str(ROOT))
+
+from expectations import validate_all, validate_table  # noqa: E402
+
+WAREHOUSE_SQL = """
+create schema marts;
+
+create table marts.dim_employee (employee_id varchar, is_current boolean, termination_date date);
+insert into marts.dim_employee values
+    ('E1', true, null), ('E2', true, null), ('E3', true, null),
+    ('E4', true, null), ('E5', true, null), ('E6', true, null);
+create table marts.dim_org_unit (org_unit_id varchar);
+insert into marts.dim_org_unit values ('eng'), ('ops');
+create table marts.dim_job (job_profile_id varchar);
+insert into marts.dim_job values ('JP-ENG');
+create table marts.dim_capability (capability_id varchar);
+insert into marts.dim_capability values ('CAP-01');
+create table marts.dim_course (course_id varchar, course_name varchar);
+insert into marts.dim_course values ('CRS-1', 'One'), ('CRS-2', 'Two'), ('CRS-3', null);
+create table marts.dim_date (date_day date, month_start_on date, year_number integer);
+insert into marts.dim_date values ('2024-07-01', '2024-07-01', 2024), ('2024-07-02', '2024-07-01', 2024);
+
+create table marts.bridge_course_capability (course_id varchar, capability_id varchar, target_level integer);
+insert into marts.bridge_course_capability values
+    ('CRS-1', 'CAP-01', 3), ('CRS-2', 'CAP-01', 4), ('CRS-3', 'CAP-01', 3);
+
+create table marts.mart_capability_gap (
+    month_start_on date, employee_id varchar, capability_id varchar, org_unit_id varchar,
+    job_profile_id varchar, required_level integer, manager_assessed_level integer,
+    gap_levels integer, gap_band varchar, perception_gap integer, is_open_gap boolean
+);
+insert into marts.mart_capability_gap values
+    ('2024-07-01', 'E1', 'CAP-01', 'eng', 'JP-ENG', 3, 1, 2, 'low', 1, true),
+    ('2024-07-01', 'E2', 'CAP-01', 'eng', 'JP-ENG', 3, 2, 1, 'low', null, true),
+    ('2024-07-01', 'E3', 'CAP-01', 'eng', 'JP-ENG', 3, 3, 0, 'intermediate', null, false),
+    ('2024-07-01', 'E4', 'CAP-01', 'eng', 'JP-ENG', 3, 4, -1, 'high', null, false),
+    ('2024-07-01', 'E5', 'CAP-01', 'eng', 'JP-ENG', 3, null, null, 'not_assessed', null, false),
+    ('2024-07-01', 'E6', 'CAP-01', 'ops', 'JP-ENG', 3, 1, 2, 'low', null, true);
+
+-- eng: 5 people, 4 assessed, gaps 2, 1, 0, -1: 2 open (low), 1 intermediate, 1 high,
+-- shortfall 3, coverage 0.8, open share 0.5, mean gap 0.5, mean perception gap 1.
+-- ops: 1 person, suppressed.
+create table marts.mart_capability_gap_by_org_unit (
+    month_start_on date, org_unit_id varchar, capability_id varchar, is_suppressed boolean,
+    employee_count integer, assessed_employee_count integer, open_gap_count integer,
+    low_band_count integer, intermediate_band_count integer, high_band_count integer,
+    shortfall_levels integer, assessment_coverage_share double precision, open_gap_share double precision,
+    avg_gap_levels double precision, avg_required_level double precision, avg_perception_gap double precision
+);
+insert into marts.mart_capability_gap_by_org_unit values
+    ('2024-07-01', 'eng', 'CAP-01', false, 5, 4, 2, 2, 1, 1, 3, 0.8, 0.5, 0.5, 3.0, 1.0),
+    ('2024-07-01', 'ops', 'CAP-01', true, null, null, null, null, null, null, null, null, null, null, null, null);
+
+-- E1's open gap on CAP-01 (required 3, assessed 1): CRS-1 and CRS-3 reach the bar
+-- exactly (ranked by course id), CRS-2 overshoots by one level.
+create table marts.mart_learning_recommendations (
+    month_start_on date, employee_id varchar, work_email varchar, capability_id varchar,
+    course_id varchar, course_name varchar, recommendation_rank integer, required_level integer,
+    manager_assessed_level integer, gap_levels integer, target_level integer,
+    open_gaps_covered integer, recommendation_reason varchar
+);
+insert into marts.mart_learning_recommendations values
+    ('2024-07-01', 'E1', 'e1@example.com', 'CAP-01', 'CRS-1', 'One', 1, 3, 1, 2, 3, 1, 'Open gap'),
+    ('2024-07-01', 'E1', 'e1@example.com', 'CAP-01', 'CRS-3', null, 2, 3, 1, 2, 3, 1, 'Open gap'),
+    ('2024-07-01', 'E1', 'e1@example.com', 'CAP-01', 'CRS-2', 'Two', 3, 3, 1, 2, 4, 1, 'Open gap');
+
+create table marts.mart_identity_match_report (
+    source_system varchar, identity_count integer, matched_count integer,
+    ambiguous_count integer, unmatched_count integer, matched_share double precision
+);
+insert into marts.mart_identity_match_report values
+    ('hris', 10, 10, 0, 0, 1.0), ('lms', 10, 9, 0, 1, 0.9), ('performance', 20, 19, 1, 0, 0.95);
+
+create table marts.mart_retention (
+    year_number integer, hire_year_cohort integer, is_trained boolean, is_suppressed boolean,
+    headcount integer, leaver_count integer, turnover_rate double precision
+);
+insert into marts.mart_retention values
+    (2024, 2020, true, false, 10, 2, 0.2),
+    (2024, 2020, false, true, null, null, null),
+    (2024, 2021, false, false, 8, 2, 0.25);
+"""
+
+SUITES = [
+    "bridge_course_capability",
+    "mart_capability_gap_by_org_unit",
+    "mart_identity_match_report",
+    "mart_learning_recommendations",
+    "mart_retention",
+]
+
+
+def build_warehouse(path: Path, *corruptions: str) -> str:
+    """The valid warehouse above, then each corruption statement."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(WAREHOUSE_SQL)
+        for statement in corruptions:
+            con.execute(statement)
+    finally:
+        con.close()
+    return str(path)
+
+
+def failed(result) -> set[tuple[str, str | None, str]]:
+    """(expectation type, column, severity) of each failed expectation."""
+    assert result.error is None, result.error
+    return {(e.expectation_type, e.column, e.severity) for e in result.failed}
+
+
+@pytest.mark.parametrize("table", SUITES)
+def test_valid_marts_pass_every_expectation(tmp_path: Path, table: str) -> None:
+    result = validate_table(build_warehouse(tmp_path / "w.duckdb"), "marts", table)
+
+    assert failed(result) == set()
+    assert result.success
+    assert all(e.exception is None for e in result.expectations)
+
+
+def test_duplicated_rollup_group_fails_the_grain(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "insert into marts.mart_capability_gap_by_org_unit"
+        " select * from marts.mart_capability_gap_by_org_unit where org_unit_id = 'eng'",
+    )
+    result = validate_table(path, "marts", "mart_capability_gap_by_org_unit")
+
+    assert failed(result) == {
+        ("expect_compound_columns_to_be_unique", "month_start_on, org_unit_id, capability_id", "error")
+    }
+    assert not result.success
+
+
+def test_small_group_shown_fails_suppression(tmp_path: Path) -> None:
+    """The one-person `ops` group published with its counts: the flag says shown, the
+    source says one person."""
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        """update marts.mart_capability_gap_by_org_unit
+           set is_suppressed = false, employee_count = 1, assessed_employee_count = 1, open_gap_count = 1,
+               low_band_count = 1, intermediate_band_count = 0, high_band_count = 0, shortfall_levels = 2,
+               assessment_coverage_share = 1, open_gap_share = 1, avg_gap_levels = 2, avg_required_level = 3
+           where org_unit_id = 'ops'""",
+    )
+    result = validate_table(path, "marts", "mart_capability_gap_by_org_unit")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "group_size_matches_source", "error")}
+    (outcome,) = result.failed
+    assert outcome.unexpected_count == 1
+
+
+def test_rollup_share_off_its_counts_fails_the_arithmetic(tmp_path: Path) -> None:
+    """Open gaps over all employees (2 / 5) instead of over the assessed (2 / 4)."""
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap_by_org_unit set open_gap_share = 0.4 where org_unit_id = 'eng'",
+    )
+    result = validate_table(path, "marts", "mart_capability_gap_by_org_unit")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "open_gap_share_matches_counts", "error")}
+
+
+def test_band_counts_that_do_not_add_up_fail(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap_by_org_unit set high_band_count = 2 where org_unit_id = 'eng'",
+    )
+    result = validate_table(path, "marts", "mart_capability_gap_by_org_unit")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "counts_add_up", "error")}
+
+
+def test_recommendation_gap_off_the_scale_fails(tmp_path: Path) -> None:
+    """A gap of 5 levels cannot come from two levels on the 1-5 scale, nor from the gap mart."""
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_learning_recommendations set gap_levels = 5 where course_id = 'CRS-2'",
+    )
+    result = validate_table(path, "marts", "mart_learning_recommendations")
+
+    assert failed(result) == {
+        ("expect_column_values_to_be_between", "gap_levels", "error"),
+        ("expect_column_values_to_be_in_set", "gap_matches_levels", "error"),
+    }
+    between = next(e for e in result.failed if e.column == "gap_levels")
+    assert between.unexpected_sample == (5,)
+
+
+def test_recommendation_ranked_against_the_rule_fails(tmp_path: Path) -> None:
+    """The overshooting course ranked first, ahead of the two that meet the bar exactly."""
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        """update marts.mart_learning_recommendations
+           set recommendation_rank = case course_id when 'CRS-2' then 1 when 'CRS-1' then 2 else 3 end""",
+    )
+    result = validate_table(path, "marts", "mart_learning_recommendations")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "rank_follows_ordering", "error")}
+
+
+def test_recommendation_for_a_closed_gap_or_a_leaver_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_capability_gap set manager_assessed_level = 3, gap_levels = 0,"
+        " gap_band = 'intermediate', is_open_gap = false where employee_id = 'E1'",
+        "update marts.dim_employee set termination_date = '2024-07-15' where employee_id = 'E1'",
+    )
+    result = validate_table(path, "marts", "mart_learning_recommendations")
+
+    assert failed(result) == {
+        ("expect_column_values_to_be_in_set", "gap_in_mart_capability_gap", "error"),
+        ("expect_column_values_to_be_in_set", "employee_is_current", "error"),
+    }
+    by_column = {e.column: e.unexpected_count for e in result.failed}
+    assert by_column == {"gap_in_mart_capability_gap": 3, "employee_is_current": 3}
+
+
+def test_identity_counts_that_do_not_add_up_fail(tmp_path: Path) -> None:
+    """An ambiguous identifier dropped from the counts but not from the total."""
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_identity_match_report set ambiguous_count = 0 where source_system = 'performance'",
+    )
+    result = validate_table(path, "marts", "mart_identity_match_report")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "counts_add_up", "error")}
+
+
+def test_identity_match_rate_below_the_bar_only_warns(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_identity_match_report set matched_count = 5, unmatched_count = 5, matched_share = 0.5"
+        " where source_system = 'lms'",
+    )
+    result = validate_table(path, "marts", "mart_identity_match_report")
+
+    assert failed(result) == {("expect_column_min_to_be_between", "matched_share", "warn")}
+    assert result.success  # a finding about the data, not a broken invariant
+
+
+def test_retention_turnover_off_its_counts_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_retention set turnover_rate = 0.3 where hire_year_cohort = 2021",
+    )
+    result = validate_table(path, "marts", "mart_retention")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "turnover_matches_counts", "error")}
+
+
+def test_retention_small_group_with_measures_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_retention set headcount = 3, leaver_count = 1, turnover_rate = 1.0 / 3 where is_suppressed",
+    )
+    result = validate_table(path, "marts", "mart_retention")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", "measures_match_suppression", "error")}
+
+
+def test_course_map_target_level_off_the_scale_fails(tmp_path: Path) -> None:
+    path = build_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.bridge_course_capability set target_level = 6 where course_id = 'CRS-2'",
+    )
+    result = validate_table(path, "marts", "bridge_course_capability")
+
+    assert failed(result) == {("expect_column_values_to_be_between", "target_level", "error")}
+
+
+# --- the same suites on PostgreSQL ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A throwaway PostgreSQL cluster on a private Unix socket; skipped without binaries."""
+    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    run_as: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="gx-marts-pg-"))
+    if os.geteuid() == 0:  # the server refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(workdir, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data = workdir / "data"
+
+    def pg(*args: str) -> None:
+        subprocess.run([*run_as, *args], check=True, capture_output=True, timeout=120)
+
+    pg("initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-k {workdir} -p 5432 -c listen_addresses=''"
+    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")
+    try:
+        yield f"postgresql://postgres@/postgres?host={workdir}&port=5432"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def load_postgres(url: str, *corruptions: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(url)
+    con.autocommit = True
+    try:
+        with con.cursor() as cur:
+            cur.execute("drop schema if exists marts, quality cascade")
+            cur.execute(WAREHOUSE_SQL)
+            for statement in corruptions:
+                cur.execute(statement)
+    finally:
+        con.close()
+
+
+@pytest.mark.postgres
+def test_mart_suites_on_postgres_valid_then_corrupted(postgres_url: str) -> None:
+    names = [f"marts.{table}" for table in SUITES]
+    load_postgres(postgres_url)
+    assert [(r.suite, r.error, r.failed) for r in validate_all(postgres_url, names)] == [
+        (name, None, ()) for name in names
+    ]
+
+    load_postgres(
+        postgres_url,
+        "update marts.mart_capability_gap_by_org_unit set employee_count = 6 where org_unit_id = 'eng'",
+        """update marts.mart_learning_recommendations
+           set recommendation_rank = case course_id when 'CRS-2' then 1 when 'CRS-1' then 2 else 3 end""",
+        "update marts.mart_retention set turnover_rate = 0.3 where hire_year_cohort = 2021",
+    )
+    results = {r.suite: failed(r) for r in validate_all(postgres_url, names)}
+
+    assert results == {
+        "marts.bridge_course_capability": set(),
+        "marts.mart_capability_gap_by_org_unit": {
+            ("expect_column_values_to_be_in_set", "group_size_matches_source", "error"),
+            ("expect_column_values_to_be_in_set", "coverage_share_matches_counts", "error"),
+        },
+        "marts.mart_identity_match_report": set(),
+        "marts.mart_learning_recommendations": {
+            ("expect_column_values_to_be_in_set", "rank_follows_ordering", "error"),
+        },
+        "marts.mart_retention": {("expect_column_values_to_be_in_set", "turnover_matches_counts", "error")},
+    }
