@@ -77,9 +77,15 @@ def test_people_and_history(built: dict) -> None:
     company = built["company"]
     current = query(built, "select count(*) from marts.dim_employee where is_current")[0][0]
     assert current == len(company.people)
-    # one SCD2 row per job change in the HRIS history
-    assert built["first"]["dim_employee"] == sum(len(p.history) for p in company.people)
-    promoted = next(p for p in company.people if len({h["job_title"] for h in p.history}) > 1)
+    # one SCD2 row per job change in the HRIS history, plus one `Inactive` row for each
+    # time between a termination and a re-hire
+    assert built["first"]["dim_employee"] == sum(len(p.history) + len(p.previous_periods) for p in company.people)
+    rehired = [p for p in company.people if p.previous_periods]
+    inactive = query(built, "select count(*) from marts.dim_employee where employment_status = 'Inactive'")[0][0]
+    assert inactive >= sum(len(p.previous_periods) for p in rehired)
+    promoted = next(
+        p for p in company.people if len({h["job_title"] for h in p.history}) > 1 and not p.previous_periods
+    )
     rows = query(
         built,
         "select job_profile_id, valid_from, valid_to, is_current from marts.dim_employee "
