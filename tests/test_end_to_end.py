@@ -77,9 +77,15 @@ def test_people_and_history(built: dict) -> None:
     company = built["company"]
     current = query(built, "select count(*) from marts.dim_employee where is_current")[0][0]
     assert current == len(company.people)
+
     # one SCD2 row per job change in the HRIS history, plus one `Inactive` row for each
-    # time between a termination and a re-hire
-    assert built["first"]["dim_employee"] == sum(len(p.history) + len(p.previous_periods) for p in company.people)
+    # time between a termination and a later HRIS row (a re-hire, or a change the HRIS
+    # dated after the leaving date)
+    def gaps(p) -> int:
+        late = p.termination_date is not None and any(h["date"] > p.termination_date for h in p.history)
+        return len(p.previous_periods) + late
+
+    assert built["first"]["dim_employee"] == sum(len(p.history) + gaps(p) for p in company.people)
     rehired = [p for p in company.people if p.previous_periods]
     inactive = query(built, "select count(*) from marts.dim_employee where employment_status = 'Inactive'")[0][0]
     assert inactive >= sum(len(p.previous_periods) for p in rehired)
