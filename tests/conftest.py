@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import secrets
+import shutil
 import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,3 +198,32 @@ def people_tools(demo_dir: Path) -> Iterator[PeopleToolsStack]:
     stack = PeopleToolsStack(demo_dir)
     yield stack
     stack.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a private Unix socket; skipped without binaries."""
+    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    run_as: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="gx-pg-"))
+    if os.geteuid() == 0:  # the server refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(workdir, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data = workdir / "data"
+
+    def pg(*args: str) -> None:
+        subprocess.run([*run_as, *args], check=True, capture_output=True, timeout=120)
+
+    pg("initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-k {workdir} -p 5432 -c listen_addresses=''"
+    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")
+    try:
+        yield f"postgresql://postgres@/postgres?host={workdir}&port=5432"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -9,13 +9,9 @@ validates every suite on a real demo warehouse.
 
 from __future__ import annotations
 
-import os
-import pwd
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -832,35 +828,6 @@ def test_cli_never_prints_a_postgres_password() -> None:
 
 
 # --- PostgreSQL, the second warehouse target --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A throwaway PostgreSQL cluster on a private Unix socket; skipped without binaries."""
-    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
-    run_as: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="gx-pg-"))
-    if os.geteuid() == 0:  # the server refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user")
-        os.chown(workdir, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    data = workdir / "data"
-
-    def pg(*args: str) -> None:
-        subprocess.run([*run_as, *args], check=True, capture_output=True, timeout=120)
-
-    pg("initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
-    options = f"-k {workdir} -p 5432 -c listen_addresses=''"
-    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")
-    try:
-        yield f"postgresql://postgres@/postgres?host={workdir}&port=5432"
-    finally:
-        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def load_postgres(url: str, *corruptions: str) -> None:
