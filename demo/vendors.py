@@ -38,7 +38,7 @@ PLANTED = {
     "feedbacks": ["unknown recipient"],
     "checkins": ["pulse off the 1-5 scale", "duplicate id"],
     "workers": ["missing Employee_ID"],
-    "payroll_workers": ["missing employee_number", "start_date is not a date (YYYY-MM-DD)"],
+    "hr_file_records": ["missing employee_number", "Data de Admissão 'em breve' is not a date in YYYY-MM-DD"],
 }
 
 

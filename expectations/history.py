@@ -110,9 +110,16 @@ def quarantine_counts(reader: WarehouseReader, schemas: Sequence[str]) -> list[Q
     for schema in schemas:
         if schema not in present:
             continue
+        # rows a later load accepted stay in the quarantine as history, marked resolved
+        resolvable = reader.query(
+            "select count(*) from information_schema.columns where table_schema = {p} "
+            "and table_name = 'quarantine' and column_name = 'resolved_at'",
+            [schema],
+        )[0][0]
         rows = reader.query(
             f'select source, resource, reason, count(*) from "{schema}".quarantine '
-            "group by source, resource, reason order by source, resource, reason",
+            + ("where resolved_at is null " if resolvable else "")
+            + "group by source, resource, reason order by source, resource, reason",
             [],
         )
         counts += [QuarantineCount(schema, s, r, why, int(n)) for s, r, why, n in rows]

@@ -6,6 +6,10 @@ rows. A file is identified by the SHA-256 of its bytes, kept in dlt resource sta
 file already loaded (even under another name) is skipped, so a re-dropped export loads
 nothing twice. The state is committed with the load, so a load that fails part-way reads
 the file again next time; merging on each table's key absorbs any overlap.
+
+Every file gets a row in `load_reconciliation` (see `ingestion/reconciliation.py`): rows
+received, loaded and quarantined, or rejected as a whole (e.g. not UTF-8) with the reason,
+while the other files still load.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 import dlt
 
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 
@@ -119,7 +124,14 @@ def _cell_text(value) -> str:
 def file_resource(source: str, kind: FileKind, folder_of):
     """A dlt resource loading each new file of one kind from the folder `folder_of()` names."""
 
-    @dlt.resource(name=kind.table, write_disposition="merge", primary_key=kind.key, columns=kind.hints())
+    # The table's hints travel with its rows (a variant of the resource's own name), so the
+    # quarantine and reconciliation rows the resource also yields do not inherit its columns
+    # and key.
+    table_hints = dlt.mark.make_hints(
+        table_name=kind.table, write_disposition="merge", primary_key=kind.key, columns=kind.hints()
+    )
+
+    @dlt.resource(name=kind.table)
     def resource():
         folder = folder_of()
         state = dlt.current.resource_state()
@@ -133,10 +145,19 @@ def file_resource(source: str, kind: FileKind, folder_of):
         seen: set[tuple] = set()
         patterns = kind.pattern.split("|")  # e.g. "payroll_workers*.xlsx|payroll_workers*.csv"
         for path in sorted({path for pattern in patterns for path in folder.glob(pattern)}):
+            count = UnitCount(source, kind.table, path.name)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             if digest in ledger:
+                count.reason = f"unchanged: loaded before as {ledger[digest]}"
+                yield count.item()
                 continue
-            for line, raw in enumerate(read_rows(path), start=2):
+            try:
+                rows = list(read_rows(path))
+            except (UnicodeDecodeError, csv.Error, OSError, ValueError) as error:
+                yield count.reject(f"cannot read {path.name}: {error}").item()
+                continue
+            for line, raw in enumerate(rows, start=2):
+                count.received += 1
                 if line == 2:
                     yield from watch.changes({k: v for k, v in raw.items() if k is not None})
                 record_key = f"{path.name}:{line}"
@@ -155,9 +176,14 @@ def file_resource(source: str, kind: FileKind, folder_of):
                         seen.add(key)
                 if problem:
                     payload = {**{k: v for k, v in raw.items() if k is not None}, "source_file": path.name}
+                    count.quarantined += 1
                     yield quarantined(source, kind.table, payload, problem, key=record_key)
                     continue
-                yield {**row, **kind.extra, "source_line": line}
+                count.loaded += 1
+                yield dlt.mark.with_hints(
+                    {**row, **kind.extra, "source_line": line}, table_hints, create_table_variant=True
+                )
             ledger[digest] = path.name
+            yield count.item()
 
     return resource

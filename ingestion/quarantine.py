@@ -9,6 +9,7 @@ from duplicating quarantine rows.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import dlt
@@ -18,12 +19,26 @@ QUARANTINE_HINTS = dlt.mark.make_hints(
     table_name=QUARANTINE_TABLE,
     write_disposition="merge",
     primary_key=["resource", "record_key", "reason"],
-    columns={"payload": {"data_type": "text"}, "record_key": {"data_type": "text"}},
+    columns={
+        "payload": {"data_type": "text"},
+        "record_key": {"data_type": "text"},
+        "resolved_at": {"data_type": "timestamp"},
+        "resolution": {"data_type": "text"},
+    },
 )
 
 
-def quarantined(source: str, resource: str, record: Any, reason: str, key: str | None = None) -> Any:
-    """Wrap a rejected record so dlt writes it to the quarantine table."""
+def quarantined(
+    source: str,
+    resource: str,
+    record: Any,
+    reason: str,
+    key: str | None = None,
+    resolved_at: datetime | None = None,
+    resolution: str | None = None,
+) -> Any:
+    """Wrap a rejected record so dlt writes it to the quarantine table; with `resolved_at`,
+    mark an earlier quarantine row of the same record and reason as resolved."""
     if key is None and isinstance(record, dict):
         key = record.get("id")
     row = {
@@ -33,4 +48,7 @@ def quarantined(source: str, resource: str, record: Any, reason: str, key: str |
         "reason": reason,
         "payload": json.dumps(record, sort_keys=True, default=str),
     }
+    if resolved_at is not None:
+        row["resolved_at"] = resolved_at
+        row["resolution"] = resolution
     return dlt.mark.with_hints(row, QUARANTINE_HINTS, create_table_variant=True)

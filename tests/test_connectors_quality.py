@@ -16,7 +16,7 @@ from expectations import validate_table
 SUITES = [
     "raw_hris.employment_status",
     "raw_hris.workday_workers",
-    "raw_hris.payroll_workers",
+    "raw_hris.hr_file_records",
     "raw_lms.docebo_users",
     "raw_lms.docebo_courses",
     "raw_lms.docebo_enrollments",
@@ -117,7 +117,7 @@ def test_suite_passes_on_loaded_demo_data(loaded: Path, suite: str) -> None:
         ("raw_hris", "workday_workers"),
         ("raw_hris", "employment_status"),
         ("raw_finance", "vendor_invoices"),
-        ("raw_hris", "payroll_workers"),
+        ("raw_hris", "hr_file_records"),
     ],
 )
 def test_planted_bad_records_are_quarantine_rows_not_suite_failures(loaded: Path, schema: str, resource: str) -> None:

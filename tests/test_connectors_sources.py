@@ -274,7 +274,10 @@ def test_finance_files_load_once_and_bad_rows_are_quarantined(demo_dir: Path, tm
     invoices = count(tmp_path, "select count(*) from raw_finance.vendor_invoices")
     # The same drop again, and a file re-dropped under another name: nothing loads twice.
     info = run(finance_source(folder=str(folder)), "raw_finance", tmp_path)
-    assert info.loads_ids == []
+    (load_id,) = info.loads_ids  # a load of reconciliation rows only: every file unchanged
+    again = rows(tmp_path, f"select received, reason from raw_finance.load_reconciliation where load_id = '{load_id}'")
+    assert len(again) == len(list(folder.glob("*.csv")))
+    assert all(received == 0 and reason.startswith("unchanged: loaded before as ") for received, reason in again)
     shutil.copy(next(folder.glob("vendor_invoices_*.csv")), folder / "vendor_invoices_resent.csv")
     run(finance_source(folder=str(folder)), "raw_finance", tmp_path)
     assert count(tmp_path, "select count(*) from raw_finance.vendor_invoices") == invoices
@@ -451,7 +454,7 @@ def test_workday_wrong_password_is_named(people_tools, tmp_path: Path) -> None:
     assert "pw-x1" not in str(failure.value)
 
 
-def test_hr_file_drop_maps_columns_and_loads_each_file_once(
+def test_hr_file_drop_loads_the_payroll_export_through_its_shipped_mapping_once(
     small_company: DemoCompany, demo_dir: Path, tmp_path: Path
 ) -> None:
     from ingestion.hr_files import hr_files_source
@@ -460,31 +463,29 @@ def test_hr_file_drop_maps_columns_and_loads_each_file_once(
     shutil.copytree(demo_dir / "hr_drop", folder)
     (xlsx,) = folder.glob("*.xlsx")
     source_rows = vendors_demo.payroll_file_rows(small_company)
-    run(hr_files_source(folder=str(folder)), "raw_hris", tmp_path)
-    loaded = count(tmp_path, "select count(*) from raw_hris.payroll_workers")
-    assert reasons(tmp_path, "raw_hris", "payroll_workers") == Counter(vendors_demo.PLANTED["payroll_workers"])
+    run(hr_files_source(folder=str(folder)), "raw_hris", tmp_path)  # the mappings in ingestion/hr_files/mappings
+    loaded = count(tmp_path, "select count(*) from raw_hris.hr_file_records")
+    assert reasons(tmp_path, "raw_hris", "hr_file_records") == Counter(vendors_demo.PLANTED["hr_file_records"])
     assert loaded + 2 == len(source_rows)
     person = source_rows[0]
+    found = rows(
+        tmp_path,
+        "select last_name, work_email, hire_date, weekly_hours, mapping_name from raw_hris.hr_file_records"
+        f" where employee_number = '{person['Nº Colaborador']}'",
+    )
+    assert found == [
+        (person["Apelido"], person["Email"], person["Data de Admissão"], person["Horas Semanais"], "lisbon_payroll")
+    ]
+    assert rows(tmp_path, "select received, loaded, quarantined, rejected from raw_hris.load_reconciliation") == [
+        (len(source_rows), loaded, 2, False)
+    ]
+    # the same export again: nothing read twice, and the reconciliation says why
+    run(hr_files_source(folder=str(folder)), "raw_hris", tmp_path)
+    assert count(tmp_path, "select count(*) from raw_hris.hr_file_records") == loaded
     assert rows(
         tmp_path,
-        "select last_name, work_email, start_date, weekly_hours from raw_hris.payroll_workers"
-        f" where employee_number = '{person['Nº Colaborador']}'",
-    ) == [(person["Apelido"], person["Email"], person["Data de Admissão"], person["Horas Semanais"])]
-    # A CSV export with another provider's headers, through a declared mapping.
-    (folder / "payroll_workers_2026-11.csv").write_text(
-        "Personnel No,Surname,Given name,Mail,Start\nE00001,Doe,Jane,jane.doe@northwind-demo.example,2020-02-03\n"
-    )
-    mapping = {
-        "Personnel No": "employee_number",
-        "Surname": "last_name",
-        "Given name": "first_name",
-        "Mail": "work_email",
-        "Start": "start_date",
-    }
-    run(hr_files_source(folder=str(folder), mapping=mapping), "raw_hris", tmp_path)
-    assert count(tmp_path, "select count(*) from raw_hris.payroll_workers") == loaded + 1
-    info = run(hr_files_source(folder=str(folder), mapping=mapping), "raw_hris", tmp_path)
-    assert info.loads_ids == [] and xlsx.exists()
+        "select received, reason from raw_hris.load_reconciliation order by load_id desc limit 1",
+    ) == [(0, f"unchanged: loaded before as {xlsx.name} with mapping lisbon_payroll")]
 
 
 def test_culture_amp_cursor_paging_buckets_and_quarantine(

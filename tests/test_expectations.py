@@ -159,7 +159,7 @@ ALL_SUITES = [
     "raw_hris.employees",
     "raw_hris.employment_status",
     "raw_hris.job_info",
-    "raw_hris.payroll_workers",
+    "raw_hris.hr_file_records",
     "raw_hris.workday_workers",
     "raw_lms.docebo_courses",
     "raw_lms.docebo_enrollments",

@@ -573,7 +573,12 @@ DERIVED_CASES += [
         "snapshot_days_after_load",
         "update {table} set snapshot_on = date '2999-01-01' " + ONE,
     ),
-    ("raw_hris.payroll_workers", "start_days_after_load", "update {table} set start_date = date '2999-01-01' " + ONE),
+    ("raw_hris.hr_file_records", "hire_days_after_load", "update {table} set hire_date = date '2999-01-01' " + ONE),
+    (
+        "raw_hris.hr_file_records",
+        "days_employed_before_termination",
+        "update {table} set termination_date = hire_date - 1 " + ONE,
+    ),
     ("raw_performance.goals", "owner_exists", "update {table} set owner_id = 'usr_nope' " + ONE),
     ("raw_performance.goals", "dates_ordered", "update {table} set due_date = '2000-01-01' " + ONE),
     ("raw_performance.feedbacks", "giver_exists", "update {table} set from_id = 'usr_nope' " + ONE),
