@@ -11,8 +11,9 @@ The other dashboards' marts follow the same people: learning alignment, Kirkpatr
 measures, retention, impact estimates, spend and ROI, each with one group of 4 (Legal,
 its Contract Law course, a retention group the mart forgot to flag, an impact estimate
 on 4 treated people, a 4-participant programme) whose values would change the expected
-numbers if it leaked. Data Health reads quality.results, quality.quarantine_counts and
-the raw schemas' _dlt_loads tables: two check runs on 2024-06-01 and 2024-06-02.
+numbers if it leaked. Data Health reads quality.results, quality.quarantine_counts,
+the raw schemas' _dlt_loads tables (two check runs on 2024-06-01 and 2024-06-02) and
+marts.mart_load_reconciliation (two HR file drops and a finance export, one file rejected).
 """
 
 from __future__ import annotations
@@ -1155,6 +1156,47 @@ LOADS = [
     ("raw_finance", "finance", datetime(2024, 5, 31, 8, 0, tzinfo=UTC)),
     ("raw_framework", "framework", datetime(2024, 6, 2, 8, 0, tzinfo=UTC)),
 ]
+# marts.mart_load_reconciliation: (raw schema, dlt source, loaded at, resource, unit,
+# received, loaded, quarantined, rejected, reason, newest load of the unit). Two HR file
+# drops: the second skips the file it already has, loads a new one and rejects one no
+# mapping claims; leavers.csv, rejected at the first drop, loads at the second (a rejection
+# of an earlier load must not count). One finance export.
+HR_DROP_1_AT = datetime(2024, 6, 1, 9, 15, tzinfo=UTC)
+HR_DROP_2_AT = datetime(2024, 6, 2, 9, 15, tzinfo=UTC)
+FINANCE_AT = datetime(2024, 5, 31, 8, 0, tzinfo=UTC)
+RECONCILIATION = [
+    ("raw_hris", "hr_files", HR_DROP_1_AT, "hr_file_records", "workers_2024-05.csv", 15, 14, 1, False, None, False),
+    ("raw_hris", "hr_files", HR_DROP_1_AT, "hr_file_records", "leavers.csv", 0, 0, 0, True, "not UTF-8", False),
+    (
+        "raw_hris",
+        "hr_files",
+        HR_DROP_2_AT,
+        "hr_file_records",
+        "workers_2024-05.csv",
+        0,
+        0,
+        0,
+        False,
+        "unchanged: loaded before as workers_2024-05.csv with mapping payroll_export",
+        True,
+    ),
+    ("raw_hris", "hr_files", HR_DROP_2_AT, "hr_file_records", "workers_2024-06.csv", 16, 15, 1, False, None, True),
+    ("raw_hris", "hr_files", HR_DROP_2_AT, "hr_file_records", "leavers.csv", 3, 3, 0, False, None, True),
+    (
+        "raw_hris",
+        "hr_files",
+        HR_DROP_2_AT,
+        "hr_file_records",
+        "contractors.xlsx",
+        0,
+        0,
+        0,
+        True,
+        "no mapping claims the file (headers: Name, Rate, Agency)",
+        True,
+    ),
+    ("raw_finance", "finance", FINANCE_AT, "vendor_invoices", "invoices_2024-05.csv", 12, 11, 1, False, None, True),
+]
 # marts.mart_identity_match_report: (source system, identities, matched, ambiguous, unmatched)
 IDENTITY = [("hris", 15, 15, 0, 0), ("lms", 20, 17, 1, 2), ("performance", 15, 14, 0, 1)]
 
@@ -1183,6 +1225,33 @@ EXPECTED_DATA_HEALTH = {
         ("raw_framework", "framework"): (datetime(2024, 6, 2, 8, 0), 1),
     },
     "match_rate": {"hris": 1.0, "lms": 17 / 20, "performance": 14 / 15},
+    # the latest load of each unit, rejected first: unit -> (source, resource, received,
+    # loaded, quarantined, rejected, reason)
+    "units_latest": {
+        "contractors.xlsx": (
+            "hr_files",
+            "hr_file_records",
+            0,
+            0,
+            0,
+            True,
+            "no mapping claims the file (headers: Name, Rate, Agency)",
+        ),
+        "invoices_2024-05.csv": ("finance", "vendor_invoices", 12, 11, 1, False, None),
+        "leavers.csv": ("hr_files", "hr_file_records", 3, 3, 0, False, None),
+        "workers_2024-05.csv": (
+            "hr_files",
+            "hr_file_records",
+            0,
+            0,
+            0,
+            False,
+            "unchanged: loaded before as workers_2024-05.csv with mapping payroll_export",
+        ),
+        "workers_2024-06.csv": ("hr_files", "hr_file_records", 16, 15, 1, False, None),
+    },
+    # units rejected at their latest load (leavers.csv's first-drop rejection does not count)
+    "units_rejected_latest": 1,
 }
 
 
@@ -1260,6 +1329,40 @@ def write_data_health(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(
         "insert into marts.mart_identity_match_report values (?, ?, ?, ?, ?, ?)",
         [(*row, row[2] / row[1]) for row in IDENTITY],
+    )
+    con.execute(
+        """
+        create table marts.mart_load_reconciliation (
+            raw_schema varchar not null, load_id varchar not null, loaded_at timestamp, source varchar,
+            resource varchar, unit varchar, received bigint, loaded bigint, quarantined bigint,
+            is_rejected boolean, reason varchar, is_skipped boolean, is_balanced boolean,
+            is_latest_for_unit boolean
+        )
+        """
+    )
+    con.executemany(
+        f"insert into marts.mart_load_reconciliation values ({', '.join('?' * 14)})",
+        [
+            (
+                schema,
+                f"{at.timestamp():.4f}",
+                at.replace(tzinfo=None),
+                source,
+                resource,
+                unit,
+                received,
+                loaded,
+                quarantined,
+                rejected,
+                reason,
+                not rejected and received == 0 and reason is not None,
+                rejected or received == loaded + quarantined,
+                latest,
+            )
+            for schema, source, at, resource, unit, received, loaded, quarantined, rejected, reason, latest in (
+                RECONCILIATION
+            )
+        ],
     )
 
 

@@ -145,6 +145,7 @@ ALL_SUITES = [
     "marts.mart_learning_effectiveness",
     "marts.mart_learning_impact",
     "marts.mart_learning_recommendations",
+    "marts.mart_load_reconciliation",
     "marts.mart_rater_calibration",
     "marts.mart_retention",
     "marts.mart_training_roi",
@@ -158,8 +159,8 @@ ALL_SUITES = [
     "raw_framework.required_levels",
     "raw_hris.employees",
     "raw_hris.employment_status",
-    "raw_hris.job_info",
     "raw_hris.hr_file_records",
+    "raw_hris.job_info",
     "raw_hris.workday_workers",
     "raw_lms.docebo_courses",
     "raw_lms.docebo_enrollments",
@@ -770,6 +771,148 @@ def test_spend_and_roi_checks_on_postgres(postgres_url: str) -> None:
     assert {o.column for o in roi.failed} == {"roi_matches_benefit_and_cost"}
     assert {o.column for o in spend.failed} == {"line_shares_add_up"}
     assert spend.failed[0].unexpected_count == 2
+
+
+# --- load reconciliation: every unit's records accounted for --------------------------
+
+RECONCILIATION_SQL = """
+create schema marts;
+create table marts.mart_load_reconciliation (
+    raw_schema varchar, load_id varchar, loaded_at timestamp, source varchar, resource varchar,
+    unit varchar, received bigint, loaded bigint, quarantined bigint, is_rejected boolean,
+    reason varchar, is_skipped boolean, is_balanced boolean, is_latest_for_unit boolean
+);
+-- a.csv loaded on 2024-06-01 (one record quarantined), skipped as unchanged on 2024-06-02;
+-- b.csv rejected whole on 2024-06-02; one finance export.
+insert into marts.mart_load_reconciliation values
+    ('raw_hris', '1717232400.5', '2024-06-01 09:00:00.5', 'hr_files', 'hr_file_records', 'a.csv',
+     10, 9, 1, false, null, false, true, false),
+    ('raw_hris', '1717318800.25', '2024-06-02 09:00:00.25', 'hr_files', 'hr_file_records', 'a.csv',
+     0, 0, 0, false, 'unchanged: loaded before as a.csv with mapping m', true, true, true),
+    ('raw_hris', '1717318800.25', '2024-06-02 09:00:00.25', 'hr_files', 'hr_file_records', 'b.csv',
+     0, 0, 0, true, 'no mapping claims the file', false, true, true),
+    ('raw_finance', '1717232400.5', '2024-06-01 09:00:00.5', 'finance', 'vendor_invoices', 'invoices.csv',
+     4, 4, 0, false, null, false, true, true);
+"""
+
+
+def build_reconciliation_warehouse(path: Path, *corruptions: str) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(RECONCILIATION_SQL)
+        for statement in corruptions:
+            con.execute(statement)
+    finally:
+        con.close()
+    return path
+
+
+def test_valid_load_reconciliation_passes(tmp_path: Path) -> None:
+    path = build_reconciliation_warehouse(tmp_path / "w.duckdb")
+    result = validate_table(str(path), "marts", "mart_load_reconciliation")
+
+    assert result.error is None
+    assert result.failed == (), failures(result)
+    assert all(o.exception is None for o in result.expectations)
+    assert result.row_count == 4
+    balance = next(o for o in result.expectations if o.column == "counts_balance")
+    assert (balance.element_count, balance.unexpected_count) == (4, 0)
+
+
+def test_empty_load_reconciliation_passes(tmp_path: Path) -> None:
+    """No connector that reconciles is enabled: an empty mart is not a failure."""
+    path = build_reconciliation_warehouse(tmp_path / "w.duckdb", "delete from marts.mart_load_reconciliation")
+    result = validate_table(str(path), "marts", "mart_load_reconciliation")
+
+    assert result.error is None
+    assert result.failed == (), failures(result)
+
+
+@pytest.mark.parametrize(
+    ("corruption", "failed_columns"),
+    [
+        (  # a record lost between reading the file and loading it: 10 received, 8 + 1 accounted for
+            "update marts.mart_load_reconciliation set loaded = 8, is_balanced = false"
+            " where unit = 'a.csv' and received = 10",
+            {"counts_balance"},
+        ),
+        (  # the counts add up but the mart calls the row unbalanced
+            "update marts.mart_load_reconciliation set is_balanced = false where unit = 'invoices.csv'",
+            {"flags_match_counts"},
+        ),
+        (  # a skipped unit (0 received, with a reason) not flagged as skipped
+            "update marts.mart_load_reconciliation set is_skipped = false where reason like 'unchanged%'",
+            {"flags_match_counts"},
+        ),
+        (  # a rejected file that still loaded records
+            "update marts.mart_load_reconciliation set received = 2, loaded = 2 where unit = 'b.csv'",
+            {"rejected_loads_nothing"},
+        ),
+        (  # the older load of a.csv marked as its latest: the dashboard would show both rows
+            "update marts.mart_load_reconciliation set is_latest_for_unit = true where unit = 'a.csv'",
+            {"latest_flag_matches_load"},
+        ),
+        (  # one unit twice in one load
+            "insert into marts.mart_load_reconciliation select * from marts.mart_load_reconciliation"
+            " where unit = 'invoices.csv'",
+            {"raw_schema, load_id, source, resource, unit"},
+        ),
+        (
+            "update marts.mart_load_reconciliation set load_id = 'load-7' where unit = 'b.csv'",
+            {"load_id"},
+        ),
+    ],
+)
+def test_corrupted_load_reconciliation_fails_its_check(tmp_path: Path, corruption: str, failed_columns: set) -> None:
+    path = build_reconciliation_warehouse(tmp_path / "w.duckdb", corruption)
+    result = validate_table(str(path), "marts", "mart_load_reconciliation")
+
+    assert not result.success
+    assert {o.column for o in result.failed} == failed_columns
+    assert {o.severity for o in result.failed} == {"error"}
+
+
+def test_unbalanced_unit_is_reported_with_its_row(tmp_path: Path) -> None:
+    path = build_reconciliation_warehouse(
+        tmp_path / "w.duckdb",
+        "update marts.mart_load_reconciliation set loaded = 8, is_balanced = false"
+        " where unit = 'a.csv' and received = 10",
+    )
+    failed = only_failure(validate_table(str(path), "marts", "mart_load_reconciliation"))
+
+    assert (failed.expectation_type, failed.column) == ("expect_column_values_to_be_in_set", "counts_balance")
+    assert (failed.unexpected_count, failed.element_count) == (1, 4)
+    assert failed.unexpected_sample == (False,)
+
+
+@pytest.mark.postgres
+def test_load_reconciliation_checks_on_postgres(postgres_url: str) -> None:
+    """The derived SQL (boolean rules on the counts, a window per unit) runs on PostgreSQL too."""
+    import psycopg2
+
+    def load(*corruptions: str) -> None:
+        con = psycopg2.connect(postgres_url)
+        con.autocommit = True
+        try:
+            with con.cursor() as cur:
+                cur.execute("drop schema if exists raw_hris, raw_performance, marts, quality cascade")
+                cur.execute(RECONCILIATION_SQL)
+                for statement in corruptions:
+                    cur.execute(statement)
+        finally:
+            con.close()
+
+    load()
+    result = validate_table(postgres_url, "marts", "mart_load_reconciliation")
+    assert result.error is None and result.failed == (), failures(result)
+
+    load(
+        "update marts.mart_load_reconciliation set loaded = 8, is_balanced = false"
+        " where unit = 'a.csv' and received = 10",
+        "update marts.mart_load_reconciliation set is_latest_for_unit = true where unit = 'a.csv'",
+    )
+    result = validate_table(postgres_url, "marts", "mart_load_reconciliation")
+    assert {o.column for o in result.failed} == {"counts_balance", "latest_flag_matches_load"}
 
 
 # --- command line ---------------------------------------------------------------------

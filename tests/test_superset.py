@@ -456,6 +456,27 @@ def check_identity_counts(results: list[dict[str, Any]]) -> None:
     assert rows[0]["source_system"] == "lms"  # most identities first
 
 
+UNIT_COLUMNS = ("source_name", "resource", "received", "loaded", "quarantined", "is_rejected", "reason")
+
+
+def check_units_latest(results: list[dict[str, Any]]) -> None:
+    expected = EXPECTED_DATA_HEALTH["units_latest"]
+    rows = only(results, len(expected))
+    assert {row["unit"]: tuple(row[c] for c in UNIT_COLUMNS) for row in rows} == expected
+    # rejected first, then by source, resource and unit; the first drop's rows are not shown
+    assert [row["unit"] for row in rows] == [
+        "contractors.xlsx",
+        "invoices_2024-05.csv",
+        "leavers.csv",
+        "workers_2024-05.csv",
+        "workers_2024-06.csv",
+    ]
+
+
+def check_units_rejected_kpi(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["rejected_units"] == EXPECTED_DATA_HEALTH["units_rejected_latest"] == 1
+
+
 CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_UUIDS["perception_gap"]: check_perception_gap,
     CHART_UUIDS["coverage"]: check_coverage,
@@ -493,6 +514,8 @@ CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_FILES["failed_expectations_latest_run"]: check_failed_latest,
     CHART_FILES["identity_match_rate"]: check_identity_rate,
     CHART_FILES["identity_match_counts"]: check_identity_counts,
+    CHART_FILES["units_loaded_latest_load"]: check_units_latest,
+    CHART_FILES["units_rejected_latest_load_kpi"]: check_units_rejected_kpi,
 }
 
 
@@ -540,7 +563,7 @@ def test_every_chart_of_every_dashboard_returns_expected_data(superset: Superset
     assert len(on_dashboards["capability-gaps"]) == 7
     assert len(on_dashboards["learning-alignment-impact"]) == 13
     assert len(on_dashboards["training-spend-roi"]) == 10
-    assert len(on_dashboards["data-health"]) == 9
+    assert len(on_dashboards["data-health"]) == 11
     by_uuid = charts_by_uuid(superset)
     for uuid in sorted(everywhere):
         CHECKS[uuid](chart_data(superset, by_uuid[uuid]["id"]))
@@ -605,6 +628,7 @@ GROUP_PROBES: dict[str, tuple[str, set[Any]] | None] = {
     "quarantine_by_reason": None,
     "data_quality_results": None,
     "identity_match_by_source": None,
+    "load_reconciliation": None,
 }
 
 
@@ -775,6 +799,18 @@ def test_select_filters_narrow_the_charts_they_scope(superset: SupersetServer) -
         "employees: missing id",
         "employees: missing or malformed workEmail",
     }
+    units = run_with(
+        superset,
+        CHART_FILES["units_loaded_latest_load"],
+        [{"col": "schema_name", "op": "IN", "val": ["raw_finance"]}],
+    )
+    assert [(row["unit"], row["received"]) for row in units] == [("invoices_2024-05.csv", 12)]
+    (rejected,) = run_with(
+        superset,
+        CHART_FILES["units_rejected_latest_load_kpi"],
+        [{"col": "schema_name", "op": "IN", "val": ["raw_finance"]}],
+    )
+    assert rejected["rejected_units"] == 0
 
 
 # filter id -> charts (file names) it must apply to, per dashboard
@@ -996,7 +1032,7 @@ def test_import_creates_roles_and_the_scoped_demo_manager(superset: SupersetServ
     # every dataset is an aggregate without names or person ids: the L&D analyst and
     # finance read all of them; managers only the 4 with an org unit, under RLS
     assert dict(grants) == {"LD_Analyst": len(DATASET_FILES), "Finance": len(DATASET_FILES), "Manager": 4}
-    assert len(DATASET_FILES) == 20
+    assert len(DATASET_FILES) == 21
     assert rules == {
         "Manager: no scope unless granted": "1 = 0",
         "Manager scope: demo_manager": "org_unit_id in ('corporate-legal', 'technology-engineering')",
