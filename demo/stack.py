@@ -1,7 +1,7 @@
 """The demo stack: demo data, vendor emulators, the LRS, the pipeline run and the UIs.
 
 `python -m demo build` generates the demo company (when its size, seed or generator
-changed), starts the BambooHR, Lattice, Docebo, 15Five, Workday and Culture Amp
+changed), starts the BambooHR, Lattice, Docebo, 15Five, Workday, Culture Amp and LearnUpon
 emulators and the real ralph LRS on loopback with credentials generated for this run,
 fills the LRS, points the file-drop sources at the generated finance and HR files, runs
 the Dagster job headless and stops what it started. `python -m demo serve` does the same, then keeps the
@@ -29,6 +29,7 @@ import requests
 
 from demo.emulators import WORKDAY_REPORT_PATH
 from demo.generator import DemoCompany
+from demo.learnupon import write_learnupon
 from demo.lrs import RalphServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,13 +64,16 @@ def settings() -> dict:
         "fifteen_five_port": int(os.environ.get("FIFTEEN_FIVE_EMULATOR_PORT", "8104")),
         "workday_port": int(os.environ.get("WORKDAY_EMULATOR_PORT", "8105")),
         "culture_amp_port": int(os.environ.get("CULTURE_AMP_EMULATOR_PORT", "8106")),
+        "learnupon_port": int(os.environ.get("LEARNUPON_EMULATOR_PORT", "8107")),
     }
 
 
 def fingerprint(employees: int, seed: int) -> str:
     """Changes whenever the demo data would change: size, seed, generator or framework."""
     digest = hashlib.sha256(f"{employees}:{seed}".encode())
-    generators = [ROOT / "demo" / name for name in ("generator.py", "docebo.py", "finance.py", "vendors.py")]
+    generators = [
+        ROOT / "demo" / name for name in ("generator.py", "docebo.py", "finance.py", "vendors.py", "learnupon.py")
+    ]
     for path in sorted([*generators, *(ROOT / "framework").glob("*.csv")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -102,7 +106,9 @@ def ensure_demo_data(cfg: dict) -> dict:
     reset_warehouse(cfg)
     log(f"generating the demo company: DEMO_EMPLOYEES={cfg['employees']} DEMO_SEED={cfg['seed']} ...")
     started = time.monotonic()
-    manifest = DemoCompany(cfg["employees"], cfg["seed"]).generate().write(folder)
+    company = DemoCompany(cfg["employees"], cfg["seed"]).generate()
+    manifest = company.write(folder)
+    write_learnupon(company, folder)  # its own random stream: the other exports are unchanged
     manifest["fingerprint"] = wanted
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
     log(
@@ -173,6 +179,7 @@ def source_systems(cfg: dict, manifest: dict):
         "fifteen_five_port",
         "workday_port",
         "culture_amp_port",
+        "learnupon_port",
         "lrs_port",
     ):
         if not port_free(cfg[name]):
@@ -187,6 +194,8 @@ def source_systems(cfg: dict, manifest: dict):
         "WORKDAY_PASSWORD": secrets.token_urlsafe(18),
         "CULTURE_AMP_CLIENT_ID": f"demo-{secrets.token_hex(4)}",
         "CULTURE_AMP_CLIENT_SECRET": secrets.token_urlsafe(24),
+        "LEARNUPON_USERNAME": secrets.token_hex(16),
+        "LEARNUPON_PASSWORD": secrets.token_urlsafe(18),
         "LRS_USERNAME": "pipeline",
         "LRS_PASSWORD": secrets.token_urlsafe(18),
     }
@@ -216,15 +225,24 @@ def source_systems(cfg: dict, manifest: dict):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
+    learnupon = subprocess.Popen(
+        [sys.executable, "-m", "demo.learnupon", "--data", str(cfg["demo_dir"]), "--port", str(cfg["learnupon_port"])],
+        cwd=ROOT,
+        env={**os.environ, **run_env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     ralph = RalphServer(cfg["data_dir"] / "lrs", cfg["lrs_port"], run_env["LRS_USERNAME"], run_env["LRS_PASSWORD"])
     try:
         wait_for_http(f"http://127.0.0.1:{cfg['lattice_port']}/", 30, emulators)
         for name in ("docebo_port", "fifteen_five_port", "workday_port", "culture_amp_port"):
             wait_for_http(f"http://127.0.0.1:{cfg[name]}/", 30, emulators)
+        wait_for_http(f"http://127.0.0.1:{cfg['learnupon_port']}/", 30, learnupon)
         log(
             f"emulators up: BambooHR :{cfg['bamboohr_port']}, Lattice :{cfg['lattice_port']}, "
             f"Docebo :{cfg['docebo_port']}, 15Five :{cfg['fifteen_five_port']}, Workday :{cfg['workday_port']}, "
-            f"Culture Amp :{cfg['culture_amp_port']}"
+            f"Culture Amp :{cfg['culture_amp_port']}, LearnUpon :{cfg['learnupon_port']}"
         )
         if not ralph.is_filled_with(manifest["fingerprint"]):
             ralph.reset_store()
@@ -244,12 +262,14 @@ def source_systems(cfg: dict, manifest: dict):
                 "WORKDAY_REPORT_URL": f"http://127.0.0.1:{cfg['workday_port']}{WORKDAY_REPORT_PATH}",
                 "WORKDAY_AS_OF_DATE": manifest["as_of"],
                 "CULTURE_AMP_BASE_URL": f"http://127.0.0.1:{cfg['culture_amp_port']}/v1",
+                "LEARNUPON_BASE_URL": f"http://127.0.0.1:{cfg['learnupon_port']}/api/v1",
                 "LRS_URL": ralph.url,
             }
         )
         yield run_env
     finally:
         ralph.stop()
+        stop_process(learnupon, "LearnUpon emulator")
         stop_process(emulators, "emulators")
 
 

@@ -64,6 +64,14 @@ SOURCES: tuple[SourceSpec, ...] = (
         "docebo",
     ),
     SourceSpec(
+        "learnupon",
+        "learnupon",
+        "ingestion.learnupon:learnupon_source",
+        "raw_lms",
+        "Users, courses, enrolments, learning paths and group memberships from the LearnUpon LMS.",
+        "learnupon",
+    ),
+    SourceSpec(
         "lattice", "lattice", "ingestion.lattice:lattice_source", "raw_performance", "Reviews and ratings from Lattice."
     ),
     SourceSpec(

@@ -35,6 +35,7 @@ DEMO_PORT_VARIABLES = (
     "FIFTEEN_FIVE_EMULATOR_PORT",
     "WORKDAY_EMULATOR_PORT",
     "CULTURE_AMP_EMULATOR_PORT",
+    "LEARNUPON_EMULATOR_PORT",
 )
 
 
@@ -142,6 +143,32 @@ def docebo_clean(docebo: DoceboStack) -> Iterator[DoceboStack]:
     docebo.faults.reset()
     yield docebo
     docebo.faults.reset()
+
+
+@pytest.fixture(scope="session")
+def learnupon(small_company: DemoCompany) -> Iterator:
+    """The LearnUpon emulator serving the small company at 50 records a page (so every list
+    pages), with per-session credentials."""
+    from demo import learnupon as learnupon_demo
+
+    emulator = learnupon_demo.LearnUponEmulator(
+        learnupon_demo.learnupon(small_company),
+        username=secrets.token_hex(8),
+        password=secrets.token_urlsafe(16),
+        page_size=50,
+    )
+    yield emulator
+    emulator.close()
+
+
+@pytest.fixture
+def learnupon_clean(learnupon) -> Iterator:
+    """The LearnUpon emulator, with faults and its request log reset around the test."""
+    learnupon.faults.reset()
+    learnupon.requests.clear()
+    yield learnupon
+    learnupon.faults.reset()
+    learnupon.requests.clear()
 
 
 class PeopleToolsStack:
