@@ -2,7 +2,9 @@
 (`raw_hris/employees`), so lineage from ingestion into dbt needs no glue.
 
 A source named in `DISABLED_SOURCES` (orchestration/settings.py) gets no assets at all, so
-the job never tries to load a system the customer does not run."""
+the job never tries to load a system the customer does not run. Which HR source is the
+system of record (`HR_SYSTEM_OF_RECORD`: BambooHR, Workday or the file drop) decides which
+one may not be switched off; the others are optional like any other source."""
 
 import dlt
 from dagster import AssetExecutionContext, AssetKey, AssetSpec
@@ -19,7 +21,7 @@ from ingestion.hr_files import hr_files_source
 from ingestion.lattice import lattice_source
 from ingestion.lrs import lrs_source
 from ingestion.workday import workday_source
-from orchestration.settings import DLT_PIPELINES_DIR, WAREHOUSE_PATH, disabled_sources
+from orchestration.settings import DLT_PIPELINES_DIR, HR_SYSTEMS, WAREHOUSE_PATH, disabled_sources, hr_system_of_record
 
 
 class RawTableTranslator(DagsterDltTranslator):
@@ -65,7 +67,7 @@ def _make(name: str, source, dataset: str, description: str, pipeline_suffix: st
 SOURCES = [
     ("bamboohr", "bamboohr", bamboohr_source, "raw_hris", "People and job history from BambooHR.", None),
     ("workday", "workday", workday_source, "raw_hris", "Worker snapshots from a Workday custom report.", "workday"),
-    ("hr_files", "hr_files", hr_files_source, "raw_hris", "Worker lists dropped as CSV/XLSX files.", "hr_files"),
+    ("hr_files", "hr_files", hr_files_source, "raw_hris", "HR exports dropped as CSV/TSV/XLSX files.", "hr_files"),
     ("lrs", "lrs", lrs_source, "raw_lms", "xAPI statements from the learning record store.", None),
     (
         "docebo",
@@ -130,13 +132,17 @@ CHILD_TABLES = {
 }
 
 
-def ingestion_assets(disabled: frozenset[str] | None = None) -> list:
-    """The dlt assets (and child-table specs) of every enabled source."""
-    disabled = disabled_sources() if disabled is None else disabled
+def ingestion_assets(disabled: frozenset[str] | None = None, hr_system: str | None = None) -> list:
+    """The dlt assets (and child-table specs) of every enabled source; the HR system of
+    record's description says it is."""
+    disabled = disabled_sources(system=hr_system) if disabled is None else disabled
+    record = HR_SYSTEMS[hr_system_of_record(hr_system)]
     made = []
     for source, name, factory, dataset, description, suffix in SOURCES:
         if source in disabled:
             continue
+        if source == record:
+            description = f"{description} The HR system of record (HR_SYSTEM_OF_RECORD)."
         made.append(_make(name, factory(), dataset, description, pipeline_suffix=suffix))
         if source in CHILD_TABLES:
             made.append(CHILD_TABLES[source])

@@ -1,19 +1,19 @@
 -- The date range the warehouse's data covers, from every dated event in the sources
--- (hires, terminations, job changes, learning statements, submitted reviews, review
--- periods). Derived from the data, never from the clock, so a rebuild of the same raw
--- data gives the same calendar.
+-- (hires, terminations and job changes of the HR system of record, learning statements,
+-- submitted reviews, review periods). Derived from the data, never from the clock, so a
+-- rebuild of the same raw data gives the same calendar.
 
 with
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 
-job_info as (
+job_records as (
 
-    select * from {{ ref('stg_hris__job_info') }}
+    select * from {{ ref('int_people__hr_job_records') }}
 
 ),
 
@@ -41,7 +41,7 @@ event_dates as (
     union all
     select termination_date as event_on from employees
     union all
-    select effective_on as event_on from job_info
+    select effective_on as event_on from job_records
     union all
     select cast(occurred_at as date) as event_on from statements
     union all

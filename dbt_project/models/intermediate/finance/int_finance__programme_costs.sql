@@ -15,8 +15,10 @@
 -- invoice would count them twice as soon as the invoice arrives (see DECISIONLOG.md).
 --
 -- participant_time: each learning activity with hours, by a resolved employee, costs
--- learning_hours x the hourly loaded pay of the employee's job level that day:
--- annual base salary (seed pay_bands) x var('loaded_pay_multiplier') /
+-- learning_hours x the hourly loaded pay of the employee that day: their own pay when an
+-- HR export gives it (int_people__hr_pay, the row in force on the activity date: hourly
+-- pay x var('loaded_pay_multiplier')), else the pay band of the job level they held that
+-- day: annual base salary (seed pay_bands) x var('loaded_pay_multiplier') /
 -- var('working_hours_per_year'). The job is the SCD2 version in force on the activity
 -- date. Learning on a day the person was not employed (before the hire, between two
 -- employment periods, after leaving) is on nobody's payroll: the row is kept with its
@@ -59,6 +61,12 @@ employee_history as (
 pay_bands as (
 
     select * from {{ ref('pay_bands') }}
+
+),
+
+employee_pay as (
+
+    select * from {{ ref('int_people__hr_pay') }}
 
 ),
 
@@ -274,21 +282,29 @@ activity_pay as (
         activity_jobs.*,
         case
             when not activity_jobs.is_employed then cast(0 as double precision)
+            when employee_pay.employee_id is not null
+                then employee_pay.hourly_pay_amount * {{ var('loaded_pay_multiplier') }}
             else cast(pay_bands.annual_base_salary_amount as double precision)
                 * {{ var('loaded_pay_multiplier') }} / {{ var('working_hours_per_year') }}
         end as hourly_loaded_pay_amount,
         case
             when not activity_jobs.is_employed then {{ dbt.string_literal(var('reporting_currency')) }}
+            when employee_pay.employee_id is not null then employee_pay.currency_code
             else pay_bands.currency_code
         end as currency_code,
         case
             when not activity_jobs.is_employed then 'not employed that day: no payroll cost'
+            when employee_pay.employee_id is not null then 'learning hours x hourly loaded pay (HR export)'
             else 'learning hours x hourly loaded pay'
         end as allocation_basis
 
     from activity_jobs
     left join pay_bands
         on activity_jobs.job_level = pay_bands.job_level
+    left join employee_pay
+        on activity_jobs.employee_id = employee_pay.employee_id
+        and employee_pay.valid_from <= activity_jobs.activity_on
+        and (employee_pay.valid_to is null or employee_pay.valid_to >= activity_jobs.activity_on)
 
 ),
 

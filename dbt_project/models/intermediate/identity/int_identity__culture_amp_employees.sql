@@ -14,7 +14,7 @@ culture_amp_employees as (
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 

@@ -13,7 +13,7 @@ users as (
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 

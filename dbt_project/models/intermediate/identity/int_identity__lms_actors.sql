@@ -11,7 +11,7 @@ statements as (
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 

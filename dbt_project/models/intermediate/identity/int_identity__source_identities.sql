@@ -1,22 +1,26 @@
 -- Every person identifier seen in each source system, with how (and whether) it
--- resolves to an HRIS employee. Unmatched and ambiguous identifiers stay here as rows,
--- so the match report can be traced back to the records behind each count.
---   hris:        employee number; `ambiguous` when the work email is shared with another
---                employee (other systems then cannot match that person by email),
---                `unmatched` when there is no work email to match on.
+-- resolves to an employee of the HR system of record (int_people__hr_employees: BambooHR,
+-- Workday or the HR file drop, macro hr_system_of_record). Unmatched and ambiguous
+-- identifiers stay here as rows, so the match report can be traced back to the records
+-- behind each count.
+--   hris:        the system of record's people, by employee number; `ambiguous` when the
+--                work email is shared with another employee (other systems then cannot
+--                match that person by email), `unmatched` when there is no work email to
+--                match on.
 --   lms:         xAPI account name (the LMS login, lower-cased) by work email.
 --   performance: Lattice user by external_user_id (a known employee number), else by
 --                email; `ambiguous` when the email belongs to several employees.
 --   culture_amp: Culture Amp employee by the HRIS number it syncs, else by email.
 --   fifteen_five: 15Five user by email.
---   workday:     Workday worker by its legacy HRIS number, else by work email.
+--   workday:     Workday worker by its legacy HRIS number, else by work email; not listed
+--                when Workday is the system of record (its workers are the `hris` rows).
 -- A system switched off with DISABLED_SOURCES contributes no rows (and no dependency).
 
 with
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 
@@ -184,7 +188,7 @@ fifteen_five as (
 ),
 {% endif %}
 
-{% if source_enabled('workday') %}
+{% if source_enabled('workday') and hr_system_of_record() != 'workday' %}
 resolved_workday_workers as (
 
     select * from {{ ref('int_identity__workday_workers') }}
@@ -227,7 +231,7 @@ source_identities as (
     union all
     select * from fifteen_five
     {% endif %}
-    {% if source_enabled('workday') %}
+    {% if source_enabled('workday') and hr_system_of_record() != 'workday' %}
     union all
     select * from workday
     {% endif %}

@@ -1,8 +1,14 @@
 {{ config(enabled=source_enabled('workday')) }}
 
--- One row per Workday worker (across all snapshots), resolved to an HRIS employee: by the
--- HRIS number the tenant keeps (`Legacy_Employee_Number`) when it names a known employee,
--- else by the work email of the worker's latest snapshot, when one employee has it.
+-- One row per Workday worker (across all snapshots) with the employee_id it has in the
+-- warehouse, from the worker's latest snapshot.
+--   * Workday is the HR system of record: the worker's own key, i.e. the HRIS number the
+--     tenant keeps (`Legacy_Employee_Number`) when exactly one worker has it, else the
+--     Workday worker id (match_method `workday_worker_id`). Every worker resolves.
+--   * Another system is the system of record: the employee that HRIS number names, else
+--     the one employee with the worker's work email; null when neither resolves.
+
+{%- set workday_is_system_of_record = hr_system_of_record() == 'workday' %}
 
 with
 
@@ -12,11 +18,14 @@ workers as (
 
 ),
 
+{% if not workday_is_system_of_record -%}
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
+
+{% endif -%}
 
 latest_snapshots as (
 
@@ -43,6 +52,39 @@ latest as (
 
 ),
 
+{% if workday_is_system_of_record -%}
+legacy_number_counts as (
+
+    select
+        hris_employee_number,
+        count(*) as worker_count
+
+    from latest
+    where hris_employee_number is not null
+    group by hris_employee_number
+
+),
+
+resolved as (
+
+    select
+        latest.workday_worker_id,
+        latest.work_email,
+        case
+            when legacy_number_counts.worker_count = 1 then latest.hris_employee_number
+            else latest.workday_worker_id
+        end as employee_id,
+        case
+            when legacy_number_counts.worker_count = 1 then 'employee_number'
+            else 'workday_worker_id'
+        end as match_method
+
+    from latest
+    left join legacy_number_counts
+        on latest.hris_employee_number = legacy_number_counts.hris_employee_number
+
+)
+{%- else -%}
 unique_work_emails as (
 
     select
@@ -86,5 +128,18 @@ resolved as (
     from matched
 
 )
+{%- endif %},
 
-select * from resolved
+final as (
+
+    select
+        workday_worker_id,
+        work_email,
+        employee_id,
+        cast(match_method as {{ dbt.type_string() }}) as match_method
+
+    from resolved
+
+)
+
+select * from final

@@ -1,21 +1,22 @@
--- Employee history as SCD2 versions, one per employee per effective job record.
+-- Employee history as SCD2 versions, one per employee per effective job record, built on
+-- the HR interface (int_people__hr_employees, int_people__hr_job_records,
+-- int_people__hr_employment_events), whichever HR system is the system of record.
 --   * valid_from is the job record's effective date; the first version starts at the
---     hire date when HRIS dates the first job record later than the hire.
+--     hire date when the job history starts later than the hire.
 --   * valid_to is the day before the next version starts; null on the last version,
 --     which is the current one (also for terminated employees: it holds their last state).
---   * Two job records on the same date: the later record (higher numeric id) wins.
---   * reports_to is a display name; it becomes manager_employee_id only when exactly one
---     employee has that display name, otherwise the manager is left unknown (null).
---   * An employee without any job record gets one version from the current HRIS record
---     (manager from supervisor_e_id), starting at the hire date.
---   * Employment periods come from BambooHR's employment status history: a period starts
---     at a hire (the first status row, or one after a termination) and ends at the next
---     `Terminated` row. Each version carries the hire_date and termination_date of the
---     period it falls in, and a version that outlives its period's termination ends on the
+--   * One job record per employee and date, managers already resolved to employee ids:
+--     the interface's branches settle duplicates and names (see their headers).
+--   * An employee without any job record gets one version from the current HR record,
+--     starting at the hire date.
+--   * Employment periods come from the employment events: a period starts at a hire (the
+--     first event, or a non-termination after a termination) and ends at the next
+--     termination. Each version carries the hire_date and termination_date of the period
+--     it falls in, and a version that outlives its period's termination ends on the
 --     termination date, so a re-hired employee is not shown employed between the periods.
 --     The current period's dates are always the employee record's (hire_date,
 --     termination_date), so current rows do not depend on the history; an employee
---     without status rows has one period, from the employee record.
+--     without events has one period, from the employee record.
 --   * Between a termination and a re-hire the employee holds one "not employed" version
 --     (employment_status `Inactive`, no job, org unit or manager, the ended period's
 --     dates), so versions still follow each other without a gap or an overlap.
@@ -25,13 +26,13 @@ with
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 
-job_info as (
+job_records as (
 
-    select * from {{ ref('stg_hris__job_info') }}
+    select * from {{ ref('int_people__hr_job_records') }}
 
 ),
 
@@ -41,60 +42,25 @@ job_profiles as (
 
 ),
 
-employment_status as (
+employment_events as (
 
-    select * from {{ ref('stg_hris__employment_status') }}
+    select * from {{ ref('int_people__hr_employment_events') }}
 
 ),
 
-status_rows as (
+employment_events_known as (
 
-    select
-        employees.employee_id,
-        employment_status.effective_on,
-        employment_status.is_termination,
-        lag(employment_status.is_termination) over (
-            partition by employees.employee_id
-            order by
-                employment_status.effective_on,
-                length(employment_status.employment_status_id),
-                employment_status.employment_status_id
-        ) as follows_termination
+    select employment_events.*
 
-    from employment_status
+    from employment_events
     inner join employees
-        on employment_status.employee_bamboo_id = employees.employee_bamboo_id
-    where employment_status.effective_on is not null
-
-),
-
-status_periods as (
-
-    select
-        status_rows.*,
-        sum(
-            case when not is_termination and coalesce(follows_termination, true) then 1 else 0 end
-        ) over (
-            partition by employee_id
-            order by effective_on, is_termination
-            rows between unbounded preceding and current row
-        ) as period_number
-
-    from status_rows
+        on employment_events.employee_id = employees.employee_id
 
 ),
 
 history_periods as (
 
-    select
-        employee_id,
-        period_number,
-        min(case when not is_termination then effective_on end) as period_start_on,
-        min(case when is_termination then effective_on end) as period_end_on
-
-    from status_periods
-    where period_number > 0
-    group by employee_id, period_number
+    {{ employment_periods('employment_events_known') }}
 
 ),
 
@@ -133,63 +99,19 @@ employment_periods as (
 
 ),
 
-unique_display_names as (
+job_records_known as (
 
     select
-        lower(display_name) as display_name_key,
-        min(employee_id) as employee_id
-
-    from employees
-    where display_name is not null
-    group by lower(display_name)
-    having count(*) = 1
-
-),
-
-job_records as (
-
-    select
-        employees.employee_id,
-        job_info.job_info_id,
-        job_info.effective_on,
-        job_info.job_title,
-        job_info.department_name,
-        job_info.division_name,
-        managers.employee_id as manager_employee_id
-
-    from job_info
-    inner join employees
-        on job_info.employee_bamboo_id = employees.employee_bamboo_id
-    left join unique_display_names as managers
-        on lower(job_info.reports_to_display_name) = managers.display_name_key
-
-),
-
-job_records_ranked as (
-
-    select
-        job_records.*,
-        row_number() over (
-            partition by employee_id, effective_on
-            order by length(job_info_id) desc, job_info_id desc
-        ) as same_day_rank
+        job_records.employee_id,
+        job_records.effective_on,
+        job_records.job_title,
+        job_records.department_name,
+        job_records.division_name,
+        job_records.manager_employee_id
 
     from job_records
-
-),
-
-job_records_deduplicated as (
-
-    select
-        employee_id,
-        effective_on,
-        job_title,
-        department_name,
-        division_name,
-        manager_employee_id
-
-    from job_records_ranked
-    where same_day_rank = 1
+    inner join employees
+        on job_records.employee_id = employees.employee_id
 
 ),
 
@@ -201,22 +123,20 @@ employees_without_job_records as (
         employees.job_title,
         employees.department_name,
         employees.division_name,
-        supervisors.employee_id as manager_employee_id
+        employees.manager_employee_id
 
     from employees
-    left join employees as supervisors
-        on employees.supervisor_bamboo_id = supervisors.employee_bamboo_id
     where not exists (
         select 1
-        from job_info
-        where job_info.employee_bamboo_id = employees.employee_bamboo_id
+        from job_records
+        where job_records.employee_id = employees.employee_id
     )
 
 ),
 
 versions as (
 
-    select * from job_records_deduplicated
+    select * from job_records_known
     union all
     select * from employees_without_job_records
 
@@ -289,7 +209,7 @@ versions_windowed as (
             else cast({{ dbt.dateadd('day', -1, 'versions_ordered.next_effective_on') }} as date)
         end as valid_to,
         versions_ordered.next_effective_on is null as is_current,
-        concat_ws(' ', employees.first_name, employees.last_name) as full_name,
+        employees.full_name,
         employees.work_email,
         versions_ordered.period_start_on as hire_date,
         versions_ordered.period_end_on as termination_date,

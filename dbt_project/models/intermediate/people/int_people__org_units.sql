@@ -1,17 +1,17 @@
--- Every department (within its division) that appears in job history or in the
--- current HRIS record, keyed by the slug of division + department.
+-- Every department (within its division) that appears in the job history or in the
+-- current record of the HR system of record, keyed by the slug of division + department.
 
 with
 
 employees as (
 
-    select * from {{ ref('stg_hris__employees') }}
+    select * from {{ ref('int_people__hr_employees') }}
 
 ),
 
-job_info as (
+job_records as (
 
-    select * from {{ ref('stg_hris__job_info') }}
+    select * from {{ ref('int_people__hr_job_records') }}
 
 ),
 
@@ -21,7 +21,7 @@ department_mentions as (
         division_name,
         department_name
 
-    from job_info
+    from job_records
 
     union all
 

@@ -1,8 +1,21 @@
+{{ config(enabled=source_enabled('bamboohr')) }}
+
+-- The BambooHR tables must exist while BambooHR is the HR system of record; when it is an
+-- optional system (HR_SYSTEM_OF_RECORD=workday or files) an unloaded table builds empty.
+
 with
 
 source as (
 
+    {% if hr_system_of_record() == 'bamboohr' -%}
     select * from {{ source('raw_hris', 'employees') }}
+    {%- else -%}
+    select * from {{ optional_source('raw_hris', 'employees', [
+        'id', 'employee_number', 'first_name', 'last_name', 'display_name', 'work_email', 'hire_date',
+        'termination_date', 'status', 'job_title', 'department', 'division', 'location', 'supervisor_e_id',
+        'last_changed',
+    ]) }}
+    {%- endif %}
 
 ),
 

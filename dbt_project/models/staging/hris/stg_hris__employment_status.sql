@@ -1,3 +1,5 @@
+{{ config(enabled=source_enabled('bamboohr')) }}
+
 with
 
 source as (

@@ -1,8 +1,19 @@
+{{ config(enabled=source_enabled('bamboohr')) }}
+
+-- Must exist while BambooHR is the HR system of record; builds empty when it is optional
+-- and was never loaded.
+
 with
 
 source as (
 
+    {% if hr_system_of_record() == 'bamboohr' -%}
     select * from {{ source('raw_hris', 'job_info') }}
+    {%- else -%}
+    select * from {{ optional_source('raw_hris', 'job_info', [
+        'id', 'employee_id', 'date', 'location', 'department', 'division', 'job_title', 'reports_to',
+    ]) }}
+    {%- endif %}
 
 ),
 

@@ -24,6 +24,11 @@ renamed as (
         {{ to_date(column_or_null('raw_hris', 'workday_workers', 'original_hire_date')) }} as original_hire_date,
         {{ to_text('business_title') }} as job_title,
         {{ to_text('supervisory_organization') }} as supervisory_organization_name,
+        -- `Sales Americas (Smith)`: the department, without the manager's name Workday appends
+        nullif(
+            trim(regexp_replace({{ to_text('supervisory_organization') }}, '[ ]*[(][^()]*[)][ ]*$', '')),
+            ''
+        ) as department_name,
         {{ to_text(column_or_null('raw_hris', 'workday_workers', 'manager_employee_id')) }} as manager_workday_worker_id,
         {{ to_text(column_or_null('raw_hris', 'workday_workers', 'location')) }} as location_name,
         {{ to_text('active_status') }} = '1' as is_active
