@@ -11,16 +11,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ingestion.bamboohr import bamboohr_source
-from ingestion.culture_amp import culture_amp_source
-from ingestion.docebo import docebo_source
-from ingestion.fifteen_five import fifteen_five_source
-from ingestion.finance import finance_source
-from ingestion.framework import framework_source
-from ingestion.hr_files import hr_files_source
-from ingestion.lattice import lattice_source
-from ingestion.lrs import lrs_source
-from ingestion.workday import workday_source
+from ingestion.registry import SOURCES as REGISTERED_SOURCES
 from orchestration.settings import DLT_PIPELINES_DIR, HR_SYSTEMS, WAREHOUSE_PATH, disabled_sources, hr_system_of_record
 
 
@@ -63,54 +54,15 @@ def _make(name: str, source, dataset: str, description: str, pipeline_suffix: st
 
 
 # One entry per source system: (source name for DISABLED_SOURCES, asset name, dlt source factory,
-# raw schema, description, pipeline suffix). Factories, so a disabled source is never built.
+# raw schema, description, pipeline suffix), from ingestion/registry.py, the list the command
+# line (`python -m ingestion SOURCE`) loads from too, so both share each pipeline's state.
+# Factories, so a disabled source is never built.
 SOURCES = [
-    ("bamboohr", "bamboohr", bamboohr_source, "raw_hris", "People and job history from BambooHR.", None),
-    ("workday", "workday", workday_source, "raw_hris", "Worker snapshots from a Workday custom report.", "workday"),
-    ("hr_files", "hr_files", hr_files_source, "raw_hris", "HR exports dropped as CSV/TSV/XLSX files.", "hr_files"),
-    ("lrs", "lrs", lrs_source, "raw_lms", "xAPI statements from the learning record store.", None),
-    (
-        "docebo",
-        "docebo",
-        docebo_source,
-        "raw_lms",
-        "Users, courses, enrolments, learning plans and external training from the Docebo LMS.",
-        "docebo",
-    ),
-    ("lattice", "lattice", lattice_source, "raw_performance", "Reviews and ratings from Lattice.", None),
-    (
-        "fifteen_five",
-        "fifteen_five",
-        fifteen_five_source,
-        "raw_performance",
-        "Weekly check-ins from 15Five.",
-        "fifteen_five",
-    ),
-    (
-        "culture_amp",
-        "culture_amp",
-        culture_amp_source,
-        "raw_performance",
-        "Performance cycles and manager reviews from Culture Amp.",
-        "culture_amp",
-    ),
-    (
-        "finance",
-        "finance",
-        finance_source,
-        "raw_finance",
-        "Training spend: course prices, invoices, instructor and venue costs.",
-        None,
-    ),
-    (
-        "framework",
-        "capability_framework",
-        framework_source,
-        "raw_framework",
-        "The capability framework files L&D maintains.",
-        None,
-    ),
+    (spec.name, spec.asset_name, spec.load_factory(), spec.dataset, spec.description, spec.pipeline_suffix)
+    for spec in REGISTERED_SOURCES
 ]
+# Sources that account for every file or page they read in `<raw schema>.load_reconciliation`.
+RECONCILED_SOURCES = ("hr_files", "finance", "learnupon")
 
 # dlt writes nested lists to child tables in the same load as their parent resource;
 # declaring them keeps lineage unbroken from the parent's load to the models that read them.
@@ -138,15 +90,34 @@ def ingestion_assets(disabled: frozenset[str] | None = None, hr_system: str | No
     disabled = disabled_sources(system=hr_system) if disabled is None else disabled
     record = HR_SYSTEMS[hr_system_of_record(hr_system)]
     made = []
-    for source, name, factory, dataset, description, suffix in SOURCES:
-        if source in disabled:
-            continue
+    enabled = [entry for entry in SOURCES if entry[0] not in disabled]
+    for source, name, factory, dataset, description, suffix in enabled:
         if source == record:
             description = f"{description} The HR system of record (HR_SYSTEM_OF_RECORD)."
         made.append(_make(name, factory(), dataset, description, pipeline_suffix=suffix))
         if source in CHILD_TABLES:
             made.append(CHILD_TABLES[source])
-    return made
+    return made + reconciliation_specs(enabled)
+
+
+def reconciliation_specs(enabled: list[tuple]) -> list[AssetSpec]:
+    """`<raw schema>/load_reconciliation`, written beside the tables of the enabled sources
+    that reconcile: one asset per schema, downstream of every table whose load writes it."""
+    by_dataset: dict[str, list[AssetKey]] = {}
+    for source, _, factory, dataset, _, _ in enabled:
+        if source in RECONCILED_SOURCES:
+            by_dataset.setdefault(dataset, []).extend(AssetKey([dataset, r]) for r in factory().resources)
+    return [
+        AssetSpec(
+            key=AssetKey([dataset, "load_reconciliation"]),
+            deps=sorted(keys, key=lambda k: k.path),
+            group_name="ingestion",
+            kinds={"dlt", "duckdb"},
+            description="Received, loaded, quarantined or rejected per file or page of each load: written by the"
+            " loads of the tables it depends on.",
+        )
+        for dataset, keys in sorted(by_dataset.items())
+    ]
 
 
 def disabled_asset_keys(disabled: frozenset[str] | None = None) -> set[AssetKey]:
