@@ -14,11 +14,7 @@ from typing import Any
 import pendulum
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.rest_client.auth import OAuth2ClientCredentials
-from dlt.sources.helpers.rest_client.paginators import (
-    JSONLinkPaginator,
-    JSONResponseCursorPaginator,
-    PageNumberPaginator,
-)
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator, PageNumberPaginator
 
 from ingestion.errors import raise_for_source
 
@@ -44,19 +40,6 @@ class HasMoreCursorPaginator(JSONResponseCursorPaginator):
     def update_state(self, response, data=None) -> None:
         super().update_state(response, data)
         if not response.json().get(self.has_more_key):
-            self._has_next_page = False
-
-
-class XAPIMorePaginator(JSONLinkPaginator):
-    """xAPI `more` links: relative IRLs; the spec sends "" on the last page, ralph omits it."""
-
-    def __init__(self) -> None:
-        super().__init__(next_url_path="more")
-
-    def update_state(self, response, data=None) -> None:
-        super().update_state(response, data)
-        if not self._next_reference:
-            self._next_reference = None
             self._has_next_page = False
 
 
