@@ -12,13 +12,15 @@ from impact.plans import load_plans
 
 
 def _run(args: argparse.Namespace) -> int:
-    from impact.engine import evaluate
+    from impact.engine import balance_table, evaluate
     from impact.warehouse import read_inputs, write_results
 
     results = evaluate(read_inputs(args.warehouse), load_plans())
     count = write_results(args.warehouse, results)
     counts = results["status"].value_counts().to_dict()
     print(f"marts.mart_learning_impact: {count} rows {counts}")
+    print(f"conclusions: {results['conclusion'].value_counts().to_dict()}")
+    print(f"marts.mart_learning_impact_balance: {len(balance_table(results))} rows")
     return 0
 
 

@@ -16,13 +16,24 @@ so an early cohort is never compared with people already treated, which is what 
 the two-way fixed-effects regression under staggered timing. Event-time coefficients
 (reference: the period before treatment) give the pre-trend test (leads jointly zero)
 and the effect (post coefficients averaged, weighted by treated observations).
+
+Propensity-score matching is exact on cohort x org unit and, within that, picks the
+nearest comparisons on the numeric covariates (Mahalanobis distance) among those within
+a caliper of the propensity score: nearest neighbours on the propensity alone left
+chance imbalance in most matched samples of this size (docs/DECISIONS.md). It reports
+its own diagnostics, because a matched comparison is only as good as the balance it
+achieves: the standardized mean difference (SMD) of every matching covariate
+before and after matching (`standardized_differences`), the share of treated people
+outside the comparison group's propensity range (trimmed before matching: common
+support), and the engine runs the same design with a fake completion date one period
+earlier (a placebo, whose effect should be zero).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -34,6 +45,9 @@ Z_95 = stats.norm.ppf(0.975)
 MDE_FACTOR = Z_95 + stats.norm.ppf(0.8)
 CALIPER_SD = 0.2  # matches further than 0.2 SD of the logit propensity are dropped
 NEIGHBOURS = 3
+# A matched comparison is balanced when no covariate's |SMD| after matching exceeds 0.1
+# (a tenth of a pooled standard deviation: Austin 2009, Stuart 2010).
+MAX_ABS_SMD = 0.1
 
 
 @dataclass
@@ -49,6 +63,14 @@ class Estimate:
     mde: float | None = None
     naive_difference: float | None = None
     note: str = ""
+    # Matching only: balance (covariate, smd_before, smd_after), its largest |SMD| before
+    # and after, the share of treated people off the comparison group's propensity range,
+    # and the p-value of the fake-date placebo (set by the engine).
+    balance: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    max_abs_smd_before: float | None = None
+    max_abs_smd_after: float | None = None
+    share_off_support: float | None = None
+    placebo_p_value: float | None = None
 
     @classmethod
     def from_effect(cls, effect: float, se: float, **rest) -> Estimate:
@@ -203,36 +225,113 @@ def did_staggered(
     return Estimate.from_effect(effect, se, pretrend_p_value=pretrend, **counts)
 
 
-def _match(frame: pd.DataFrame, strata: str) -> pd.DataFrame:
-    """Nearest-neighbour matching on the logit propensity, with replacement, within
-    `strata`; returns treated rows and matched controls with a `weight` column (each
-    treated person weighs 1, shared across its matches)."""
+def _common_support(frame: pd.DataFrame, cells: str) -> tuple[pd.DataFrame, int]:
+    """Drop treated people whose logit propensity lies outside the range of the comparison
+    candidates of their cell, or whose cell has none (no comparable person exists for
+    them); returns the kept rows and the number of treated dropped."""
+    controls = frame[~frame["treated"]].groupby(cells)["logit"].agg(["min", "max"])
+    low = frame[cells].map(controls["min"])
+    high = frame[cells].map(controls["max"])
+    off = frame["treated"] & ~((frame["logit"] >= low) & (frame["logit"] <= high))
+    return frame[~off], int(off.sum())
+
+
+def _match(frame: pd.DataFrame, cells: str, covariates: list[str]) -> pd.DataFrame:
+    """Nearest-neighbour matching with replacement, exact on `cells`: among the
+    comparison candidates of the same cell whose logit propensity lies within the caliper
+    (0.2 SD of the logit), the NEIGHBOURS nearest by Mahalanobis distance on `covariates`
+    (Rubin & Thomas 2000: Mahalanobis matching within propensity calipers). Returns
+    treated rows and matched controls with a `weight` column (each treated person weighs
+    1, shared across its matches)."""
     sd = frame["logit"].std()
     caliper = CALIPER_SD * (sd if sd and math.isfinite(sd) else 1.0)
+    covariates = [c for c in covariates if frame[c].std() > 0]
+    precision = (
+        np.linalg.pinv(np.atleast_2d(np.cov(frame[covariates].to_numpy(dtype=float), rowvar=False)))
+        if covariates
+        else None
+    )
     parts = []
-    for _, group in frame.groupby(strata, sort=False):
-        treated = group[group["treated"]]
-        controls = group[~group["treated"]]
-        if treated.empty or controls.empty:
+    for _, group in frame.groupby(cells, sort=False):
+        is_treated = group["treated"].to_numpy(dtype=bool)
+        if is_treated.all() or not is_treated.any():
             continue
-        control_logit = controls["logit"].to_numpy()
-        k = min(NEIGHBOURS, len(controls))
-        weights = np.zeros(len(controls))
-        kept = []
-        for index, value in zip(treated.index, treated["logit"].to_numpy(), strict=True):
-            distance = np.abs(control_logit - value)
-            nearest = np.argpartition(distance, k - 1)[:k]
-            nearest = nearest[distance[nearest] <= caliper]
-            if len(nearest) == 0:
-                continue
-            weights[nearest] += 1.0 / len(nearest)
-            kept.append(index)
-        if not kept:
+        logit = group["logit"].to_numpy()
+        # treated x comparison: inside the caliper, and the Mahalanobis distance there
+        inside = np.abs(logit[is_treated][:, None] - logit[~is_treated][None, :]) <= caliper
+        if precision is not None:
+            x = group[covariates].to_numpy(dtype=float)
+            diff = x[is_treated][:, None, :] - x[~is_treated][None, :, :]
+            distance = np.einsum("tcj,jk,tck->tc", diff, precision, diff)
+        else:
+            distance = np.abs(logit[is_treated][:, None] - logit[~is_treated][None, :])
+        distance = np.where(inside, distance, np.inf)
+        order = np.argsort(distance, axis=1, kind="stable")[:, :NEIGHBOURS]
+        chosen = np.take_along_axis(distance, order, axis=1) < np.inf
+        found = chosen.any(axis=1)
+        if not found.any():
             continue
-        matched_treated = group.loc[kept].assign(weight=1.0)
+        weights = np.zeros((~is_treated).sum())
+        share = chosen / np.maximum(chosen.sum(axis=1, keepdims=True), 1)
+        np.add.at(weights, order[chosen], share[chosen])
+        matched_treated = group[is_treated][found].assign(weight=1.0)
+        controls = group[~is_treated]
         matched_controls = controls.assign(weight=weights)[weights > 0]
         parts.append(pd.concat([matched_treated, matched_controls]))
     return pd.concat(parts) if parts else pd.DataFrame()
+
+
+def _indicators(frame: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
+    """One 0/1 column per level of each categorical covariate, named `column=level`."""
+    columns = {}
+    for name in categorical:
+        values = frame[name].astype(str)
+        for level in sorted(values.unique()):
+            columns[f"{name}={level}"] = (values == level).astype(float)
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def standardized_differences(
+    before: pd.DataFrame, after: pd.DataFrame, covariates: list[str], categorical: list[str] = ()
+) -> pd.DataFrame:
+    """Standardized mean difference of each covariate, treated minus comparison, before
+    and after matching: (mean_treated - mean_comparison) / s, with s = sqrt((var_treated +
+    var_comparison) / 2) from the sample before matching (variances with n - 1), so that
+    the two columns differ only by the means matching moved. After matching the means are
+    weighted by `after["weight"]` (a control matched to several treated people counts
+    that often). Categorical covariates enter as one indicator per level
+    (`org_unit_id=Finance`). Covariates constant in both groups before matching are
+    left out (their SMD is undefined and matching cannot unbalance them).
+
+    `before`: `treated` and the covariates; `after`: the same plus `weight`.
+    Returns covariate, smd_before, smd_after."""
+    categorical = list(categorical)
+    x_before = pd.concat([before[covariates].astype(float), _indicators(before, categorical)], axis=1)
+    x_after = pd.concat([after[covariates].astype(float), _indicators(after, categorical)], axis=1)
+    x_after = x_after.reindex(columns=x_before.columns, fill_value=0.0)
+    t_before = before["treated"].to_numpy(dtype=bool)
+    t_after = after["treated"].to_numpy(dtype=bool)
+    weight = after["weight"].to_numpy(dtype=float)
+    rows = []
+    for name in x_before.columns:
+        values = x_before[name].to_numpy()
+        treated, control = values[t_before], values[~t_before]
+        var_t = treated.var(ddof=1) if len(treated) > 1 else 0.0
+        var_c = control.var(ddof=1) if len(control) > 1 else 0.0
+        scale = math.sqrt((var_t + var_c) / 2)
+        if not scale > 0:
+            continue
+        matched = x_after[name].to_numpy()
+        mean_t = np.average(matched[t_after], weights=weight[t_after]) if t_after.any() else np.nan
+        mean_c = np.average(matched[~t_after], weights=weight[~t_after]) if (~t_after).any() else np.nan
+        rows.append(
+            {
+                "covariate": name,
+                "smd_before": float((treated.mean() - control.mean()) / scale),
+                "smd_after": float((mean_t - mean_c) / scale),
+            }
+        )
+    return pd.DataFrame(rows, columns=["covariate", "smd_before", "smd_after"])
 
 
 def _propensity(frame: pd.DataFrame, covariates: list[str], categorical: list[str]) -> pd.Series:
@@ -269,7 +368,6 @@ def psm_matched(
     candidates: pd.DataFrame,
     *,
     outcome: str,
-    placebo: str | None,
     covariates: list[str],
     categorical: list[str],
     strata: str,
@@ -279,8 +377,15 @@ def psm_matched(
 ) -> Estimate:
     """`candidates`: one row per treated person and per comparison candidate, with
     `treated`, `manager`, the baseline covariates, the `outcome` column (a change or a
-    level) and optionally a `placebo` column (the same change one period earlier, whose
-    matched difference should be zero: the pre-trend test)."""
+    level) and the `strata` column.
+
+    The propensity model (logistic, statsmodels) takes every covariate; matching is exact
+    on the cell (`strata` x each categorical covariate: cohort x org unit), and within it
+    picks the nearest comparisons by Mahalanobis distance on the numeric covariates among
+    those inside the propensity caliper. Treated people outside their cell's comparison
+    propensity range are trimmed first (`share_off_support`). The result carries the
+    balance table of every covariate (numeric, missing-value indicators, each level of the
+    categorical ones and of the strata) before and after matching."""
     frame = candidates.dropna(subset=[outcome]).copy()
     n_treated_all = int(frame["treated"].sum())
     if n_treated_all < min_treated or int((~frame["treated"]).sum()) < min_comparison:
@@ -290,28 +395,45 @@ def psm_matched(
             naive_difference=naive,
             note="too few people before matching",
         )
+    observed = []
     for column in covariates:
         frame[column] = frame[column].astype(float)
         missing = frame[column].isna()
+        if missing.all():
+            continue  # e.g. no period before the placebo's baseline: nothing to match on
+        observed.append(column)
         if missing.any():
             frame[f"{column}_missing"] = missing.astype(float)
             frame[column] = frame[column].fillna(frame[column].mean())
-    covariates = covariates + [f"{c}_missing" for c in covariates if f"{c}_missing" in frame]
+    covariates = observed + [f"{c}_missing" for c in observed if f"{c}_missing" in frame]
     frame["logit"] = _propensity(frame, covariates, categorical + [strata])
-    matched = _match(frame, strata)
+    # Exact on the strata (cohort) and every categorical covariate (org unit): a treated
+    # person is compared only with people of the same cohort and org unit.
+    cells = frame[strata].astype(str)
+    for column in categorical:
+        cells = cells + "|" + frame[column].astype(str)
+    frame["_cell"] = cells
+    supported, off_support = _common_support(frame, "_cell")
+    share_off_support = off_support / n_treated_all
+    matched = _match(supported, "_cell", covariates)
     if matched.empty:
-        return Estimate(naive_difference=naive, note="no treated person found a match")
+        return Estimate(
+            naive_difference=naive, share_off_support=share_off_support, note="no treated person found a match"
+        )
     n_treated = int(matched["treated"].sum())
     n_comparison = int((~matched["treated"]).sum())
-    counts = {"n_treated": n_treated, "n_comparison": n_comparison, "naive_difference": naive}
+    balance = standardized_differences(frame, matched, covariates, categorical + [strata])
+    diagnostics = {
+        "naive_difference": naive,
+        "balance": balance,
+        "max_abs_smd_before": float(balance["smd_before"].abs().max()) if len(balance) else None,
+        "max_abs_smd_after": float(balance["smd_after"].abs().max()) if len(balance) else None,
+        "share_off_support": share_off_support,
+    }
+    counts = {"n_treated": n_treated, "n_comparison": n_comparison, **diagnostics}
     if n_treated < min_treated or n_comparison < min_comparison:
         return Estimate(**counts, note=f"{n_treated} treated / {n_comparison} comparison people after matching")
     result = _weighted_difference(matched, outcome)
     if result is None:
         return Estimate(**counts, note="no variation in the matched sample")
-    pretrend = None
-    if placebo is not None and matched[placebo].notna().sum() > 2 * min_treated:
-        placebo_result = _weighted_difference(matched, placebo)
-        if placebo_result is not None and placebo_result[1] > 0:
-            pretrend = float(2 * stats.norm.sf(abs(placebo_result[0] / placebo_result[1])))
-    return Estimate.from_effect(result[0], result[1], pretrend_p_value=pretrend, **counts)
+    return Estimate.from_effect(result[0], result[1], **counts)

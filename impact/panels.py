@@ -128,11 +128,16 @@ def goal_panel(inputs: ImpactInputs, programme_id: str) -> Panel:
     return _panel(inputs, goals, "goal_year", anchor, programme_id, "goal_attainment")
 
 
-def change_frame(panel: Panel, horizon: int) -> pd.DataFrame:
+def change_frame(panel: Panel, horizon: int, shift: int = 0) -> pd.DataFrame:
     """Matching input for a panel outcome: per cohort g, the cohort's people and the
     not-yet-treated (by g + horizon) candidates, with baseline covariates from period
-    g - 1, the change from g - 1 to the mean over g .. g + horizon, and the placebo
-    change from g - 2 to g - 1."""
+    g - 1, the change from g - 1 to the mean over g .. g + horizon, and `previous`, the
+    value in g - 2 (the pre-period performance the propensity model uses).
+
+    `shift` > 0 builds the placebo: the same people and comparison candidates, but as if
+    the cohort had completed `shift` periods earlier, at f = g - shift: baseline in f - 1,
+    previous in f - 2, and the change from f - 1 to the mean over f .. min(f + horizon,
+    g - 1), periods that all lie before the real completion, so the true effect is zero."""
     data = panel.data
     wide = data.pivot(index="unit", columns="period", values="value")
     base = data.set_index(["unit", "period"])
@@ -142,8 +147,10 @@ def change_frame(panel: Panel, horizon: int) -> pd.DataFrame:
     for g in sorted(int(c) for c in first.dropna().unique()):
         if g < 1 or g > last:
             continue
-        post_periods = [p for p in range(g, g + horizon + 1) if p in wide.columns]
-        if g - 1 not in wide.columns or not post_periods:
+        start = g - shift  # the (possibly fake) first treated period
+        end = g + horizon if shift == 0 else min(start + horizon, g - 1)
+        post_periods = [p for p in range(start, end + 1) if p in wide.columns]
+        if start - 1 not in wide.columns or not post_periods:
             continue
         units = wide.index
         unit_first = first.reindex(units)
@@ -152,12 +159,11 @@ def change_frame(panel: Panel, horizon: int) -> pd.DataFrame:
         chosen = units[(treated | control).to_numpy()]
         frame = pd.DataFrame(index=chosen)
         frame["treated"] = treated[chosen].to_numpy()
-        frame["baseline"] = wide.loc[chosen, g - 1]
-        frame["previous"] = wide.loc[chosen, g - 2] if g - 2 in wide.columns else np.nan
+        frame["baseline"] = wide.loc[chosen, start - 1]
+        frame["previous"] = wide.loc[chosen, start - 2] if start - 2 in wide.columns else np.nan
         frame["change"] = wide.loc[chosen, post_periods].mean(axis=1) - frame["baseline"]
-        frame["placebo_change"] = frame["baseline"] - frame["previous"]
         frame = frame.dropna(subset=["baseline"])
-        at_base = base.reindex(pd.MultiIndex.from_arrays([frame.index, np.full(len(frame), g - 1)]))
+        at_base = base.reindex(pd.MultiIndex.from_arrays([frame.index, np.full(len(frame), start - 1)]))
         frame["manager"] = at_base["manager"].to_numpy()
         frame["job_level"] = at_base["job_level"].to_numpy()
         frame["tenure_years"] = at_base["tenure_years"].to_numpy()
@@ -204,7 +210,10 @@ def _employed_at(inputs: ImpactInputs, month_end: pd.Timestamp, months: int) -> 
 def retention_frame(inputs: ImpactInputs, programme_id: str, months: int) -> pd.DataFrame:
     """Per completion month: completers employed at the month's end whose horizon ended
     before the as-of date, and comparison candidates employed then who had not completed
-    the programme; `retained` = still employed `months` later (no termination between)."""
+    the programme by the end of the follow-up (`months` after the month's end): someone
+    who completes it during the follow-up is partly treated and would dilute the
+    comparison, so they are left out, as the not-yet-treated rule does for the panels.
+    `retained` = still employed `months` later (no termination between)."""
     as_of = pd.Timestamp(inputs.as_of)
     done = inputs.completions[inputs.completions["programme_id"] == programme_id]
     done = done.groupby("employee_id")["completed_on"].min()
@@ -220,8 +229,9 @@ def retention_frame(inputs: ImpactInputs, programme_id: str, months: int) -> pd.
         base = _employed_at(inputs, month_end, months)
         completed = done.reindex(base["employee_id"]).to_numpy()
         treated = (completion_month.reindex(base["employee_id"]) == month_end).to_numpy()
-        # Comparison candidates had not completed the programme by the month's end.
-        keep = treated | pd.isna(completed) | (completed > month_end.to_datetime64())
+        # Comparison candidates had not completed the programme by the end of the follow-up.
+        follow_up_end = (month_end + pd.DateOffset(months=months)).to_datetime64()
+        keep = treated | pd.isna(completed) | (completed > follow_up_end)
         frame = base[keep].copy()
         frame["treated"] = treated[keep]
         window = all_done[

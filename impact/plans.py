@@ -6,6 +6,11 @@ methods) sit at the top of the file and an entry may override them. The engine
 evaluates exactly the declared plans and writes each plan's version with its results:
 `<file version>+<hash of the plan's resolved settings>`, so a changed horizon or rule is
 a new version even when someone forgets to bump the file's.
+
+A file also declares how the run's p-values are adjusted for testing many plans at once
+(`multiplicity: {method: holm | benjamini_hochberg, family: method | run}`); every plan
+carries it (it is part of the hash: the same estimate can be significant under one
+adjustment and not under another), and one run must not mix two.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ METHODS = ("did_staggered", "psm_matched")
 # Difference-in-differences needs repeated measures; 12-month retention is measured once.
 PANEL_OUTCOMES = ("review_rating", "capability_level", "goal_attainment")
 COMPARISON_RULES = ("not_yet_treated", "matched_non_participants")
+# holm: step-down Bonferroni, controls the chance of any false claim in the family (FWER);
+# benjamini_hochberg: controls the expected share of false claims among claims (FDR).
+MULTIPLICITY_METHODS = ("holm", "benjamini_hochberg")
+# method: one family per estimation method (the run's tests by did_staggered, and by
+# psm_matched); run: every test of the run in one family.
+MULTIPLICITY_FAMILIES = ("method", "run")
 SETTINGS = (
     "horizon",
     "pre_periods",
@@ -54,6 +65,8 @@ class Plan:
     pretrend_alpha: float
     methods: tuple[str, ...]
     source_file: str
+    multiplicity_method: str = "holm"
+    multiplicity_family: str = "method"
 
 
 def _settings(defaults: dict, override: dict, where: str) -> dict:
@@ -84,6 +97,23 @@ def _validate(outcome: str, settings: dict, where: str) -> None:
         raise PlanError(f"{where}: pretrend_alpha must be between 0 and 1")
 
 
+def _multiplicity(document: dict, where: str) -> tuple[str, str]:
+    block = document.get("multiplicity")
+    if not isinstance(block, dict):
+        raise PlanError(
+            f"{where}: a plan file needs `multiplicity: {{method: holm | benjamini_hochberg, family: method | run}}`"
+        )
+    unknown = set(block) - {"method", "family"}
+    if unknown:
+        raise PlanError(f"{where}: unknown multiplicity setting(s) {sorted(unknown)}; allowed: ['family', 'method']")
+    method, family = block.get("method"), block.get("family")
+    if method not in MULTIPLICITY_METHODS:
+        raise PlanError(f"{where}: multiplicity method must be one of {list(MULTIPLICITY_METHODS)}, got {method!r}")
+    if family not in MULTIPLICITY_FAMILIES:
+        raise PlanError(f"{where}: multiplicity family must be one of {list(MULTIPLICITY_FAMILIES)}, got {family!r}")
+    return method, family
+
+
 def load_plans(folder: Path = PLANS_DIR) -> list[Plan]:
     """Every plan declared in `folder/*.yml`, validated; raises PlanError on a bad file."""
     plans: list[Plan] = []
@@ -96,6 +126,14 @@ def load_plans(folder: Path = PLANS_DIR) -> list[Plan]:
         version = document.get("version")
         if not version:
             raise PlanError(f"{path.name}: a plan file needs a `version`")
+        multiplicity_method, multiplicity_family = _multiplicity(document, path.name)
+        if plans and (plans[0].multiplicity_method, plans[0].multiplicity_family) != (
+            multiplicity_method,
+            multiplicity_family,
+        ):
+            raise PlanError(
+                f"{path.name}: multiplicity differs from {plans[0].source_file}'s; the plans of one run share one"
+            )
         defaults = document.get("outcome_defaults") or {}
         for outcome in defaults:
             if outcome not in OUTCOMES:
@@ -120,6 +158,7 @@ def load_plans(folder: Path = PLANS_DIR) -> list[Plan]:
                     "outcome": outcome,
                     **{k: settings[k] for k in SETTINGS if k != "methods"},
                     "methods": tuple(settings["methods"]),
+                    "multiplicity": [multiplicity_method, multiplicity_family],
                 }
                 digest = hashlib.sha256(json.dumps(resolved, sort_keys=True, default=list).encode()).hexdigest()[:8]
                 plans.append(
@@ -137,6 +176,8 @@ def load_plans(folder: Path = PLANS_DIR) -> list[Plan]:
                         pretrend_alpha=float(settings["pretrend_alpha"]),
                         methods=tuple(settings["methods"]),
                         source_file=path.name,
+                        multiplicity_method=multiplicity_method,
+                        multiplicity_family=multiplicity_family,
                     )
                 )
     return plans

@@ -5,7 +5,13 @@ programme and outcome (zero for some), selection into training on prior performa
 manager leniency and rating drift; the engine evaluates the declared plans on it; each
 estimate is compared with the truth the generator realised (`DemoCompany.programme_effects`).
 Reported per outcome and method: how often the 95% interval covers the truth (target
->= 90%), mean bias, and beside them the naive trained-vs-untrained difference.
+>= 90%), mean bias, and beside them the naive trained-vs-untrained difference. Coverage
+is a property of the interval, which `estimated` and `underpowered` rows both carry, so it
+is counted over both (the gates decide what may be read as a result, not whether the
+interval is honest). On the plans whose true effect is zero it also counts false claims:
+rows with a raw p-value below 0.05 (what an unadjusted, ungated report would call an
+effect) and rows whose conclusion is "positive effect" / "negative effect" after the
+gates and the run's multiplicity adjustment.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from impact.plans import Plan, load_plans
 
 REPORT_PATH = Path(__file__).resolve().parents[1] / "docs" / "IMPACT_VALIDATION.md"
 COVERAGE_TARGET = 0.90
+# Rows whose interval is read for coverage: the two statuses whose design checks passed.
+INTERVAL_STATUSES = ("estimated", "underpowered")
+CLAIMS = ("positive effect", "negative effect")
 
 
 def run_seed(seed: int, employees: int, plans: list[Plan]) -> pd.DataFrame:
@@ -53,7 +62,7 @@ class Validation:
     seconds: float
     workers: int = 1
 
-    def summary(self, statuses: tuple[str, ...] = ("estimated",)) -> pd.DataFrame:
+    def summary(self, statuses: tuple[str, ...] = INTERVAL_STATUSES) -> pd.DataFrame:
         """Per outcome x method: intervals, coverage, mean bias, mean |error|, naive bias."""
         rows = self.rows[self.rows["status"].isin(statuses) & self.rows["true_effect"].notna()]
         grouped = rows.groupby(["outcome", "method"])
@@ -69,9 +78,36 @@ class Validation:
             }
         ).reset_index()
 
-    def coverage(self, statuses: tuple[str, ...] = ("estimated",)) -> float:
+    def coverage(self, statuses: tuple[str, ...] = INTERVAL_STATUSES) -> float:
         rows = self.rows[self.rows["status"].isin(statuses) & self.rows["true_effect"].notna()]
         return float(rows["covered"].mean())
+
+    def false_claims(self) -> pd.DataFrame:
+        """On plans whose true effect is zero, per method: rows with a p-value, the share
+        with raw p < 0.05, the share claimed as an effect after gates and adjustment, and
+        the share of companies with at least one such claim."""
+        rows = self.rows[(self.rows["true_effect"].abs() < 1e-9) & self.rows["p_value"].notna()]
+        rows = rows.assign(raw=rows["p_value"] < 0.05, claimed=rows["conclusion"].isin(CLAIMS))
+        grouped = rows.groupby("method")
+        per_company = rows.groupby(["method", "seed"])["claimed"].any().groupby("method").mean()
+        return pd.DataFrame(
+            {
+                "rows": grouped.size(),
+                "raw_p_below_0.05": grouped["raw"].mean(),
+                "claimed_after_gates": grouped["claimed"].mean(),
+                "companies_with_a_false_claim": per_company,
+            }
+        ).reset_index()
+
+    def true_claims(self) -> pd.DataFrame:
+        """On plans whose true effect is not zero, per outcome and method: the share of
+        rows claimed as an effect of the right sign (the power left after the gates)."""
+        rows = self.rows[(self.rows["true_effect"].abs() >= 1e-9) & self.rows["true_effect"].notna()]
+        right = ((rows["conclusion"] == "positive effect") & (rows["true_effect"] > 0)) | (
+            (rows["conclusion"] == "negative effect") & (rows["true_effect"] < 0)
+        )
+        grouped = rows.assign(right=right).groupby(["outcome", "method"])
+        return pd.DataFrame({"rows": grouped.size(), "claimed_right_sign": grouped["right"].mean()}).reset_index()
 
 
 def validate(
@@ -109,10 +145,10 @@ def _table(frame: pd.DataFrame) -> str:
 
 def report(validation: Validation) -> str:
     rows = validation.rows
-    estimated = validation.summary()
-    flagged = validation.summary(("estimated", "pre-trend violated"))
+    intervals = validation.summary()
+    estimated = validation.summary(("estimated",))
     status_counts = rows.groupby(["outcome", "method", "status"]).size().unstack(fill_value=0).reset_index()
-    per_seed = rows[rows["status"] == "estimated"].groupby("seed")["covered"].mean()
+    per_seed = rows[rows["status"].isin(INTERVAL_STATUSES)].groupby("seed")["covered"].mean()
     overall = validation.coverage()
     verdict = "meets" if overall >= COVERAGE_TARGET else "misses"
     return f"""# Impact engine validation
@@ -133,36 +169,54 @@ by {0.06} points per cycle.
 
 ## Result
 
-95% interval coverage of the truth over all `estimated` rows: **{overall:.1%}**
+95% interval coverage of the truth over all rows whose design checks passed (`estimated`
+and `underpowered`: both carry their interval): **{overall:.1%}**
 (target >= {COVERAGE_TARGET:.0%}: {verdict} it). Per company: median {per_seed.median():.1%},
 lowest {per_seed.min():.1%}.
 
-Rows with status `estimated`:
+Rows with status `estimated` or `underpowered`:
+
+{_table(intervals)}
+
+Rows with status `estimated` only (the ones read as results):
 
 {_table(estimated)}
 
-Including rows flagged `pre-trend violated` (kept in the mart with their status, not read as effects):
-
-{_table(flagged)}
-
 `naive_bias` is the trained-minus-never-trained difference in the outcome after
 training, what a dashboard without a research design would show, against the same truth.
+
+## False claims on programmes with no effect
+
+Plans whose true effect is zero, rows with a p-value: the share a report without gates or
+adjustment would call an effect (raw p < 0.05), and the share the engine calls one
+("positive effect" / "negative effect": `estimated`, significant after the run's
+multiplicity adjustment):
+
+{_table(validation.false_claims())}
+
+And on plans with a true effect, the share claimed with the right sign (power after the gates):
+
+{_table(validation.true_claims())}
 
 ## Status of every row
 
 {_table(status_counts)}
 
 `insufficient evidence` rows carry no estimate: fewer treated or comparison people than
-the plan's minimum, or no period before and after completion.
+the plan's minimum, or no period before and after completion. `underpowered` rows carry
+their interval but their minimum detectable effect exceeds the plan's smallest effect of
+interest; `pre-trend violated`, `placebo failed` and `imbalanced` rows failed a design
+check. None of them is read as a result.
 
 ## Reading it
 
 - `did_staggered` is the primary estimate (long differences from the period before
   completion, not-yet-treated comparisons, manager effects, errors clustered by manager).
-- `psm_matched` matches on the period before the reference one, level, tenure and org;
-  it is the second estimate, and for 12-month retention the only one.
-- The pre-trend test is at the 5% level, so about one in twenty difference-in-differences
-  rows is flagged even when trends are parallel, as the status counts above show.
+- `psm_matched` matches exactly on cohort and org unit and, within that, on the period
+  before the reference one, level and tenure (Mahalanobis distance within a propensity
+  caliper); it is the second estimate, and for 12-month retention the only one.
+- The pre-trend test and the matching placebo are at the 5% level, so about one in
+  twenty rows is flagged even when trends are parallel.
 - The naive comparison is wrong in both directions: learning is aimed at people's weakest
   capabilities (naive capability effects too low) while stronger performers train more
   (naive rating effects too high).

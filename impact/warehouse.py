@@ -2,7 +2,9 @@
 
 The warehouse is either a DuckDB file (the default, `WAREHOUSE_PATH`) or a PostgreSQL
 database (`IMPACT_WAREHOUSE_URL=postgresql://...`, credentials from the environment).
-The mart is replaced in one transaction, so a reader sees the old rows or the new ones.
+The mart and its balance table (`marts.mart_learning_impact_balance`, the matching
+diagnostics) are replaced in one transaction, so a reader sees the old rows or the new
+ones, never a mart from one run beside the balance of another.
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.engine import COLUMNS
+from impact.engine import BALANCE_COLUMNS, COLUMNS, balance_table
 from impact.inputs import ImpactInputs
 
 SCHEMA, TABLE = "marts", "mart_learning_impact"
+BALANCE_TABLE = "mart_learning_impact_balance"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-POSTGRES_TYPES = {"varchar": "text", "double": "double precision", "integer": "integer", "timestamp": "timestamp"}
+POSTGRES_TYPES = {
+    "varchar": "text",
+    "double": "double precision",
+    "integer": "integer",
+    "timestamp": "timestamp",
+    "boolean": "boolean",
+}
 
 
 def is_postgres(target: str | Path) -> bool:
@@ -56,29 +65,42 @@ def read_inputs(target: str | Path, as_of: date | None = None) -> ImpactInputs:
         return ImpactInputs.from_warehouse(connection, as_of=as_of)
 
 
-def write_results(target: str | Path, results: pd.DataFrame) -> int:
-    """Replace `marts.mart_learning_impact` with `results`; returns the row count."""
-    results = results[list(COLUMNS)]
+def _records(frame: pd.DataFrame) -> list[tuple]:
+    return [
+        tuple(None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row)
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def write_results(target: str | Path, results: pd.DataFrame, balance: pd.DataFrame | None = None) -> int:
+    """Replace `marts.mart_learning_impact` with `results` and
+    `marts.mart_learning_impact_balance` with `balance` (default: the table `evaluate`
+    attached to `results`, `balance_table(results)`; empty when there is none); returns
+    the mart's row count."""
+    if balance is None:
+        balance = balance_table(results)
+    tables = {
+        TABLE: (results[list(COLUMNS)], COLUMNS),
+        BALANCE_TABLE: (balance[list(BALANCE_COLUMNS)], BALANCE_COLUMNS),
+    }
     if is_postgres(target):
-        columns = ", ".join(f"{name} {POSTGRES_TYPES[kind]}" for name, kind in COLUMNS.items())
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
-        records = [
-            tuple(None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row)
-            for row in results.itertuples(index=False)
-        ]
         with connect(target) as connection, connection.cursor() as cursor:
             cursor.execute(f"create schema if not exists {SCHEMA}")
-            cursor.execute(f"drop table if exists {SCHEMA}.{TABLE}")
-            cursor.execute(f"create table {SCHEMA}.{TABLE} ({columns})")
-            cursor.executemany(f"insert into {SCHEMA}.{TABLE} values ({placeholders})", records)
+            for table, (frame, columns) in tables.items():
+                definition = ", ".join(f"{name} {POSTGRES_TYPES[kind]}" for name, kind in columns.items())
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.execute(f"drop table if exists {SCHEMA}.{table}")
+                cursor.execute(f"create table {SCHEMA}.{table} ({definition})")
+                cursor.executemany(f"insert into {SCHEMA}.{table} values ({placeholders})", _records(frame))
             connection.commit()
-        return len(records)
-    casts = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in COLUMNS.items())
+        return len(results)
     with connect(target) as connection:
-        connection.register("impact_results", results)
         connection.execute("begin transaction")
         connection.execute(f"create schema if not exists {SCHEMA}")
-        connection.execute(f"create or replace table {SCHEMA}.{TABLE} as select {casts} from impact_results")
+        for table, (frame, columns) in tables.items():
+            casts = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in columns.items())
+            connection.register("impact_rows", frame)
+            connection.execute(f"create or replace table {SCHEMA}.{table} as select {casts} from impact_rows")
+            connection.unregister("impact_rows")
         connection.execute("commit")
-        connection.unregister("impact_results")
         return connection.execute(f"select count(*) from {SCHEMA}.{TABLE}").fetchone()[0]

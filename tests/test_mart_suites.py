@@ -338,3 +338,162 @@ def test_mart_suites_on_postgres_valid_then_corrupted(postgres_url: str) -> None
         },
         "marts.mart_retention": {("expect_column_values_to_be_in_set", "turnover_matches_counts", "error")},
     }
+
+
+# --- marts.mart_learning_impact: gates, multiplicity, conclusions -----------------------
+#
+# One engine run (`r1`), worked out by hand. Intervals are estimate +- 1.959964 x SE and
+# MDEs 2.801585 x SE. Holm within each method's family (rows with a p-value):
+#   did_staggered, m = 3: p 1.97e-9, 0.0164, 0.5050 -> 3 x 1.97e-9 = 5.91e-9,
+#     2 x 0.0164 = 0.0328, max(0.0328, 1 x 0.5050) = 0.5050;
+#   psm_matched, m = 4: p 1.86e-8, 0.0124, 0.5050, 0.7751 -> 7.44e-8, 3 x 0.0124 = 0.0372,
+#     min(1, 2 x 0.5050) = 1.0, max(1.0, 0.7751) = 1.0.
+# Rows: D1 capability DiD, MDE 0.224 <= 0.25, significant: estimated, positive effect.
+#   D2 rating DiD, MDE 0.140 > 0.10, significant: underpowered, inconclusive.
+#   D3 rating DiD, MDE 0.084 <= 0.10, p_adj 0.505: estimated, no evidence of an effect.
+#   D4: insufficient evidence, no number. P1 capability matching: largest |SMD| after 0.06,
+#   placebo p 0.55: estimated, positive effect. P2 rating matching: |SMD| after 0.14 > 0.1:
+#   imbalanced. P3: placebo p 0.01 < 0.05: placebo failed. P4 retention: MDE 0.084 > 0.03:
+#   underpowered, no evidence of an effect.
+IMPACT_COLUMNS = (
+    "plan_id varchar, plan_version varchar, programme_id varchar, outcome varchar, method varchar,"
+    " estimate double precision, std_error double precision, ci_low double precision, ci_high double precision,"
+    " p_value double precision, p_value_adjusted double precision, significant boolean,"
+    " multiplicity_method varchar, multiplicity_family varchar, family_size integer,"
+    " n_treated integer, n_comparison integer, pretrend_p_value double precision,"
+    " placebo_p_value double precision, pretrend_alpha double precision,"
+    " max_abs_smd_before double precision, max_abs_smd_after double precision,"
+    " share_treated_off_support double precision, mde double precision,"
+    " min_effect_of_interest double precision, status varchar, conclusion varchar, run_id varchar"
+)
+IMPACT_SQL = f"""
+create table marts.mart_learning_impact ({IMPACT_COLUMNS});
+insert into marts.mart_learning_impact values
+    ('CRS-1:capability_level', 'v1', 'CRS-1', 'capability_level', 'did_staggered',
+     0.48, 0.08, 0.32320288, 0.63679712, 1.97e-9, 5.91e-9, true, 'holm', 'did_staggered', 3,
+     120, 800, 0.62, null, 0.05, null, null, null, 0.2241268, 0.25, 'estimated', 'positive effect', 'r1'),
+    ('CRS-1:review_rating', 'v1', 'CRS-1', 'review_rating', 'did_staggered',
+     0.12, 0.05, 0.0220018, 0.2179982, 0.0164, 0.0328, true, 'holm', 'did_staggered', 3,
+     120, 800, 0.40, null, 0.05, null, null, null, 0.14007925, 0.10, 'underpowered',
+     'inconclusive (underpowered)', 'r1'),
+    ('CRS-2:review_rating', 'v1', 'CRS-2', 'review_rating', 'did_staggered',
+     -0.02, 0.03, -0.07879892, 0.03879892, 0.5050, 0.5050, false, 'holm', 'did_staggered', 3,
+     300, 900, 0.81, null, 0.05, null, null, null, 0.08404755, 0.10, 'estimated',
+     'no evidence of an effect', 'r1'),
+    ('CRS-2:capability_level', 'v1', 'CRS-2', 'capability_level', 'did_staggered',
+     null, null, null, null, null, null, null, null, null, 0,
+     12, 400, null, null, 0.05, null, null, null, null, 0.25, 'insufficient evidence', 'not evaluated', 'r1'),
+    ('CRS-1:capability_level', 'v1', 'CRS-1', 'capability_level', 'psm_matched',
+     0.45, 0.08, 0.29320288, 0.60679712, 1.86e-8, 7.44e-8, true, 'holm', 'psm_matched', 4,
+     118, 290, null, 0.55, 0.05, 0.30, 0.06, 0.02, 0.2241268, 0.25, 'estimated', 'positive effect', 'r1'),
+    ('CRS-1:review_rating', 'v1', 'CRS-1', 'review_rating', 'psm_matched',
+     0.15, 0.06, 0.03240216, 0.26759784, 0.0124, 0.0372, true, 'holm', 'psm_matched', 4,
+     118, 290, null, 0.30, 0.05, 0.25, 0.14, 0.0, 0.1680951, 0.10, 'imbalanced',
+     'inconclusive (groups not comparable)', 'r1'),
+    ('CRS-2:review_rating', 'v1', 'CRS-2', 'review_rating', 'psm_matched',
+     -0.01, 0.035, -0.07859874, 0.05859874, 0.7751, 1.0, false, 'holm', 'psm_matched', 4,
+     295, 610, null, 0.01, 0.05, 0.20, 0.08, 0.01, 0.09805548, 0.10, 'placebo failed',
+     'inconclusive (groups not comparable)', 'r1'),
+    ('CRS-2:retention_12m', 'v1', 'CRS-2', 'retention_12m', 'psm_matched',
+     0.02, 0.03, -0.03879892, 0.07879892, 0.5050, 1.0, false, 'holm', 'psm_matched', 4,
+     280, 700, null, null, 0.05, 0.22, 0.07, 0.0, 0.08404755, 0.03, 'underpowered',
+     'no evidence of an effect (underpowered)', 'r1');
+
+create table marts.mart_learning_impact_balance (
+    plan_id varchar, method varchar, covariate varchar, smd_before double precision,
+    smd_after double precision, run_id varchar
+);
+insert into marts.mart_learning_impact_balance values
+    ('CRS-1:capability_level', 'psm_matched', 'previous', 0.30, 0.06, 'r1'),
+    ('CRS-1:capability_level', 'psm_matched', 'job_level', -0.12, 0.03, 'r1'),
+    ('CRS-1:capability_level', 'psm_matched', 'org_unit_id=eng', 0.05, 0.0, 'r1'),
+    ('CRS-1:review_rating', 'psm_matched', 'previous', 0.25, 0.14, 'r1'),
+    ('CRS-1:review_rating', 'psm_matched', 'job_level', 0.10, -0.05, 'r1'),
+    ('CRS-2:review_rating', 'psm_matched', 'previous', 0.20, 0.08, 'r1'),
+    ('CRS-2:retention_12m', 'psm_matched', 'last_rating', 0.22, -0.07, 'r1'),
+    ('CRS-2:retention_12m', 'psm_matched', 'tenure_years', -0.15, 0.02, 'r1');
+"""
+D1 = "plan_id = 'CRS-1:capability_level' and method = 'did_staggered'"
+D2 = "plan_id = 'CRS-1:review_rating' and method = 'did_staggered'"
+P2 = "plan_id = 'CRS-1:review_rating' and method = 'psm_matched'"
+P3 = "plan_id = 'CRS-2:review_rating' and method = 'psm_matched'"
+# The matching family adjusted by Benjamini-Hochberg instead (m = 4, sorted p):
+# 1.86e-8 x 4/1 = 7.44e-8, 0.0124 x 4/2 = 0.0248, 0.5050 x 4/3 = 0.673333.., 0.7751 x 4/4
+# = 0.7751; each the minimum of itself and those above it: unchanged here.
+IMPACT_BH = f"""update marts.mart_learning_impact
+    set multiplicity_method = 'benjamini_hochberg',
+        p_value_adjusted = case plan_id when 'CRS-1:capability_level' then 7.44e-8
+                                        when 'CRS-1:review_rating' then 0.0248
+                                        when 'CRS-2:retention_12m' then {0.5050 * 4 / 3!r}
+                                        else 0.7751 end
+    where method = 'psm_matched'"""
+
+
+def build_impact_warehouse(path: Path, *corruptions: str) -> str:
+    return build_warehouse(path, IMPACT_SQL, *corruptions)
+
+
+@pytest.mark.parametrize("adjustment", ["holm", "benjamini_hochberg"])
+def test_valid_impact_mart_passes_every_expectation(tmp_path: Path, adjustment: str) -> None:
+    corruptions = [IMPACT_BH] if adjustment == "benjamini_hochberg" else []
+    result = validate_table(
+        build_impact_warehouse(tmp_path / "w.duckdb", *corruptions), "marts", "mart_learning_impact"
+    )
+
+    assert failed(result) == set()
+    assert all(e.exception is None for e in result.expectations)
+
+
+IMPACT_CORRUPTIONS = {
+    # The audit's case: an underpowered number shown to finance as a result.
+    "power_gate_holds": f"update marts.mart_learning_impact set status = 'estimated', conclusion = 'positive effect'"
+    f" where {D2}",
+    # A failed placebo read as a result.
+    "design_checks_gate_status": "update marts.mart_learning_impact set status = 'estimated',"
+    f" conclusion = 'no evidence of an effect' where {P3}",
+    # An imbalanced match passed off as merely underpowered.
+    "balance_gate_holds": "update marts.mart_learning_impact set status = 'underpowered',"
+    f" conclusion = 'inconclusive (underpowered)' where {P2}",
+    # The mart's largest |SMD| no longer that of its balance rows.
+    "balance_table_matches": "update marts.mart_learning_impact_balance set smd_after = 0.05"
+    " where plan_id = 'CRS-1:capability_level' and covariate = 'previous'",
+    "significant_matches_adjusted_p": f"update marts.mart_learning_impact set significant = false where {P2}",
+    # No correction at all: the raw p-values copied over (every `significant` unchanged).
+    "adjusted_p_matches_family": "update marts.mart_learning_impact set p_value_adjusted = p_value",
+    "conclusion_matches_result": f"update marts.mart_learning_impact set conclusion = 'negative effect' where {D1}",
+    # A claim whose interval crosses zero (SE 0.25: 0.48 +- 0.49), every other rule kept.
+    "no_claim_when_interval_crosses_zero": "update marts.mart_learning_impact set std_error = 0.25,"
+    " ci_low = 0.48 - 0.48999100, ci_high = 0.48 + 0.48999100, mde = 0.70039625, min_effect_of_interest = 1.0"
+    f" where {D1}",
+}
+
+
+@pytest.mark.parametrize("column", sorted(IMPACT_CORRUPTIONS))
+def test_broken_impact_row_fails_exactly_its_check(tmp_path: Path, column: str) -> None:
+    path = build_impact_warehouse(tmp_path / "w.duckdb", IMPACT_CORRUPTIONS[column])
+    result = validate_table(path, "marts", "mart_learning_impact")
+
+    assert failed(result) == {("expect_column_values_to_be_in_set", column, "error")}
+    assert not result.success
+
+
+@pytest.mark.postgres
+def test_impact_suite_on_postgres_valid_then_corrupted(postgres_url: str) -> None:
+    """The correlated subqueries (Holm and Benjamini-Hochberg recomputed, the balance
+    table) work unchanged on PostgreSQL."""
+    load_postgres(postgres_url, IMPACT_SQL)
+    (result,) = validate_all(postgres_url, ["marts.mart_learning_impact"])
+    assert (result.error, failed(result)) == (None, set())
+
+    load_postgres(postgres_url, IMPACT_SQL, IMPACT_BH)
+    (result,) = validate_all(postgres_url, ["marts.mart_learning_impact"])
+    assert failed(result) == set()
+
+    load_postgres(
+        postgres_url, IMPACT_SQL, *(IMPACT_CORRUPTIONS[c] for c in ("power_gate_holds", "adjusted_p_matches_family"))
+    )
+    (result,) = validate_all(postgres_url, ["marts.mart_learning_impact"])
+    assert failed(result) == {
+        ("expect_column_values_to_be_in_set", "power_gate_holds", "error"),
+        ("expect_column_values_to_be_in_set", "adjusted_p_matches_family", "error"),
+    }
