@@ -43,6 +43,9 @@ WAREHOUSE_SQL = {
         select employee_id, course_id as programme_id, min(activity_on) as completed_on
         from marts.fct_learning_activity
         where is_completion and employee_id is not null
+          -- development programmes: courses the framework maps to capabilities (mandatory
+          -- compliance courses, which nearly everyone completes, are not treatments)
+          and course_id in (select course_id from marts.bridge_course_capability)
         group by employee_id, course_id
     """,
     "reviews": """

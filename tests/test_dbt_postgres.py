@@ -194,6 +194,10 @@ def test_postgres_and_duckdb_agree_on_values(
         "alignment": "select sum(aligned_learning_hours), sum(learning_hours) from marts.mart_learning_alignment",
         "recommendations": "select sum(recommendation_rank), count(distinct employee_id)"
         " from marts.mart_learning_recommendations",
+        # both learning sources: dates (time zones), hours, completions and due dates
+        "learning": "select count(*) filter (where is_completion), count(*) filter (where is_on_time),"
+        " sum(learning_hours), sum(activity_on - date '2000-01-01'), count(distinct source_system)"
+        " from marts.fct_learning_activity",
     }
     with duckdb.connect(str(duckdb_reference["path"]), read_only=True) as con:
         on_duckdb = {k: tuple(float(v) for v in con.execute(q).fetchone()) for k, q in sql.items()}

@@ -12,6 +12,8 @@
 --                email; `ambiguous` when the email belongs to several employees.
 --   culture_amp: Culture Amp employee by the HRIS number it syncs, else by email.
 --   fifteen_five: 15Five user by email.
+--   learnupon:   LearnUpon user by the HRIS number of its `employee_number` custom field,
+--                else by email (int_identity__learnupon_users).
 --   workday:     Workday worker by its legacy HRIS number, else by work email; not listed
 --                when Workday is the system of record (its workers are the `hris` rows).
 -- A system switched off with DISABLED_SOURCES contributes no rows (and no dependency).
@@ -188,6 +190,34 @@ fifteen_five as (
 ),
 {% endif %}
 
+{% if source_enabled('learnupon') %}
+resolved_learnupon_users as (
+
+    select * from {{ ref('int_identity__learnupon_users') }}
+
+),
+
+learnupon as (
+
+    select
+        cast('learnupon' as {{ dbt.type_string() }}) as source_system,
+        resolved_learnupon_users.learnupon_user_id as source_identifier,
+        cast('learnupon_user_id' as {{ dbt.type_string() }}) as identifier_type,
+        resolved_learnupon_users.employee_id,
+        resolved_learnupon_users.match_method,
+        case
+            when resolved_learnupon_users.employee_id is not null then 'matched'
+            when work_email_counts.employee_count > 1 then 'ambiguous'
+            else 'unmatched'
+        end as match_status
+
+    from resolved_learnupon_users
+    left join work_email_counts
+        on resolved_learnupon_users.email = work_email_counts.work_email
+
+),
+{% endif %}
+
 {% if source_enabled('workday') and hr_system_of_record() != 'workday' %}
 resolved_workday_workers as (
 
@@ -230,6 +260,10 @@ source_identities as (
     {% if source_enabled('fifteen_five') %}
     union all
     select * from fifteen_five
+    {% endif %}
+    {% if source_enabled('learnupon') %}
+    union all
+    select * from learnupon
     {% endif %}
     {% if source_enabled('workday') and hr_system_of_record() != 'workday' %}
     union all

@@ -1,5 +1,14 @@
--- Courses known to the warehouse: every course in LMS statements or in the framework's
--- course map. The name is the latest one the LMS sent for the course (by stored time).
+-- Courses known to the warehouse: every course in LMS statements, in a LearnUpon catalogue
+-- or in the framework's course map, one row per course_id.
+--   * course_name: LearnUpon's catalogue title for its courses; else the latest name the
+--     LMS sent in xAPI statements (by stored time); null for a course only mapped.
+--   * provider: the learning system that delivers the course: `learnupon` for a course in
+--     its catalogue, `lms` for one seen in xAPI statements (the source_system of its
+--     activities), null for a course only in the framework's course map.
+--   * duration_hours, list_price_amount, currency_code: from the LearnUpon catalogue; null
+--     for other courses (xAPI sends no catalogue: see DECISIONLOG.md).
+-- Versions of a LearnUpon course share its code (course_id): the highest version (then the
+-- highest LearnUpon id) gives the name, duration and price.
 
 with
 
@@ -14,6 +23,63 @@ course_capabilities as (
     select * from {{ ref('stg_framework__course_capabilities') }}
 
 ),
+
+{% if source_enabled('learnupon') -%}
+learnupon_courses as (
+
+    select * from {{ ref('stg_learnupon__courses') }}
+
+),
+
+learnupon_versions as (
+
+    select
+        course_id,
+        course_name,
+        duration_hours,
+        list_price_amount,
+        currency_code,
+        row_number() over (
+            partition by course_id
+            order by
+                coalesce(course_version, 0) desc,
+                length(learnupon_course_id) desc,
+                learnupon_course_id desc
+        ) as version_rank
+
+    from learnupon_courses
+
+),
+
+learnupon_catalogue as (
+
+    select
+        course_id,
+        course_name,
+        cast(duration_hours as double precision) as duration_hours,
+        cast(list_price_amount as double precision) as list_price_amount,
+        cast(currency_code as {{ dbt.type_string() }}) as currency_code
+
+    from learnupon_versions
+    where version_rank = 1
+
+),
+
+{%- else -%}
+learnupon_catalogue as (
+
+    select
+        cast(null as {{ dbt.type_string() }}) as course_id,
+        cast(null as {{ dbt.type_string() }}) as course_name,
+        cast(null as double precision) as duration_hours,
+        cast(null as double precision) as list_price_amount,
+        cast(null as {{ dbt.type_string() }}) as currency_code
+
+    where 1 = 0
+
+),
+
+{%- endif %}
 
 named_mentions as (
 
@@ -42,9 +108,17 @@ latest_names as (
 
 ),
 
+xapi_course_ids as (
+
+    select distinct course_id from statements where course_id is not null
+
+),
+
 course_ids as (
 
-    select course_id from statements where course_id is not null
+    select course_id from xapi_course_ids
+    union
+    select course_id from learnupon_catalogue
     union
     select course_id from course_capabilities
 
@@ -54,11 +128,25 @@ courses as (
 
     select
         course_ids.course_id,
-        latest_names.course_name
+        coalesce(learnupon_catalogue.course_name, latest_names.course_name) as course_name,
+        cast(
+            case
+                when learnupon_catalogue.course_id is not null then 'learnupon'
+                when xapi_course_ids.course_id is not null then 'lms'
+            end
+            as {{ dbt.type_string() }}
+        ) as provider,
+        learnupon_catalogue.duration_hours,
+        learnupon_catalogue.list_price_amount,
+        learnupon_catalogue.currency_code
 
     from course_ids
     left join latest_names
         on course_ids.course_id = latest_names.course_id
+    left join xapi_course_ids
+        on course_ids.course_id = xapi_course_ids.course_id
+    left join learnupon_catalogue
+        on course_ids.course_id = learnupon_catalogue.course_id
 
 )
 

@@ -10,7 +10,11 @@ final as (
 
     select
         course_id,
-        course_name
+        course_name,
+        provider,
+        duration_hours,
+        list_price_amount,
+        currency_code
 
     from courses
 

@@ -1,26 +1,29 @@
 with
 
-statements as (
+activities as (
 
-    select * from {{ ref('int_learning__statements_resolved') }}
+    select * from {{ ref('int_learning__activities_unified') }}
 
 ),
 
 final as (
 
     select
-        statement_id as learning_activity_id,
+        learning_activity_id,
         employee_id,
         course_id,
         verb,
-        occurred_at as activity_at,
-        cast(occurred_at as date) as activity_on,
+        activity_at,
+        activity_on,
         duration_hours,
+        learning_hours,
         score_scaled,
         is_completion,
-        cast('lms' as {{ dbt.type_string() }}) as source_system
+        due_on,
+        is_on_time,
+        source_system
 
-    from statements
+    from activities
 
 )
 

@@ -1,6 +1,8 @@
 -- Turnover of trained vs untrained employees per calendar year and hire-year cohort.
 -- The population of a year is everyone employed on its first day; trained = completed
--- at least one course in the 12 months before that day; a leaver's termination date
+-- at least one development programme (a course the capability framework maps to a
+-- capability; mandatory compliance courses, which nearly everyone completes, are not) in
+-- the 12 months before that day; a leaver's termination date
 -- falls in the year. Years start only once learning data covers part of the year
 -- before (earlier years would count everybody as untrained). Groups under 5 people are
 -- suppressed: every measure null and is_suppressed true.
@@ -16,6 +18,14 @@ employee_history as (
 activities as (
 
     select * from {{ ref('int_learning__activities_unified') }}
+
+),
+
+programmes as (
+
+    select distinct course_id
+
+    from {{ ref('bridge_course_capability') }}
 
 ),
 
@@ -111,6 +121,8 @@ trained as (
     inner join activities
         on population.employee_id = activities.employee_id
         and activities.is_completion
+    inner join programmes
+        on activities.course_id = programmes.course_id
         and activities.activity_on >= population.lookback_start_on
         and activities.activity_on < population.year_start_on
 
