@@ -81,6 +81,13 @@ CHILD_TABLES = {
         kinds={"dlt", "duckdb"},
         description="Courses of each learning plan: written by the `docebo_learning_plans` load (dlt child table).",
     ),
+    "learnupon": AssetSpec(
+        key=AssetKey(["raw_lms", "learnupon_learning_paths__courses"]),
+        deps=[AssetKey(["raw_lms", "learnupon_learning_paths"])],
+        group_name="ingestion",
+        kinds={"dlt", "duckdb"},
+        description="Courses of each learning path: written by the `learnupon_learning_paths` load (dlt child table).",
+    ),
 }
 
 
