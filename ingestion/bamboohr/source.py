@@ -14,7 +14,9 @@ Rows of both tables are checked against the employees' first hire dates (one ext
 custom report of `hireDate` and `originalHireDate`): a row for an employee the report
 does not list, or dated before the hire or in the future, is quarantined. Every resource
 declares the fields it expects; one added, renamed or gone (a report field the API key
-lost access to) is reported in `schema_changes`.
+lost access to) is reported in `schema_changes`. Each response is accounted in
+`load_reconciliation` (unit `report`, or `report (since=...)` for the changed tables):
+received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from ingestion.errors import raise_for_source, require_env
 from ingestion.http import source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "bamboohr"
@@ -57,6 +60,15 @@ TABLE_FIELDS = {
         ["terminationTypeId", "terminationReasonId", "terminationRehireId", "terminationRegrettableId", "comment"],
     ),
 }
+
+
+KEYS = {"employees": "id", "job_info": ["employeeId", "id"], "employment_status": ["employeeId", "id"]}
+
+
+def table_hints(table: str):
+    """Hints that travel with the table's rows (create_table_variant), so the quarantine,
+    reconciliation and schema change rows the same resource yields keep their own key."""
+    return dlt.mark.make_hints(table_name=table, write_disposition="merge", primary_key=KEYS[table])
 
 
 def _client(base_url: str | None, api_key: str | None) -> RESTClient:
@@ -115,11 +127,12 @@ def employee_problem(row: dict) -> str | None:
 def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
     """People and job history from BambooHR. Credentials are read when the load runs."""
 
-    @dlt.resource(name="employees", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="employees")
     def employees():
         client = _client(base_url, api_key)
         # The report answers the fields asked for: a missing one means the key lost access.
         watch = FieldWatch(SOURCE, "employees", ["id", *REPORT_FIELDS])
+        hints = table_hints("employees")
         seen: set[str] = set()
         for page in client.paginate(
             "reports/custom",
@@ -129,16 +142,23 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
             data_selector="employees",
             hooks=source_hooks(SOURCE),
         ):
+            count, rows = UnitCount(SOURCE, "employees", "report"), []
             for row in page:
+                count.received += 1
                 yield from watch.changes(row)
                 problem = employee_problem(row)
                 if problem is None and row["id"] in seen:
                     problem = "duplicate id in one report"
                 if problem:
+                    count.quarantined += 1
                     yield quarantined(SOURCE, "employees", row, problem)
                     continue
                 seen.add(row["id"])
-                yield row
+                count.loaded += 1
+                rows.append(row)
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
 
     def hire_dates(client: RESTClient) -> dict[str, date]:
         """Each employee's first hire date (`originalHireDate`, else `hireDate`) by id."""
@@ -158,19 +178,26 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
     def table(api_table: str, name: str):
         """An effective-dated BambooHR table, incremental on the employee's `lastChanged`."""
 
-        @dlt.resource(name=name, write_disposition="merge", primary_key=["employeeId", "id"])
+        @dlt.resource(name=name)
         def resource(
             last_changed=dlt.sources.incremental(
-                "lastChanged", initial_value="1970-01-01T00:00:00+00:00", on_cursor_value_missing="include"
+                "lastChanged",
+                initial_value="1970-01-01T00:00:00+00:00",
+                on_cursor_value_missing="include",
+                primary_key=KEYS[name],  # the rows carry the table's key; deduplicate on it as before
             ),
         ):
             client = _client(base_url, api_key)
             watch = FieldWatch(SOURCE, name, *TABLE_FIELDS[name])
+            hints = table_hints(name)
             hired = hire_dates(client)
-            response = client.get(f"employees/changed/tables/{api_table}", params={"since": last_changed.last_value})
+            since = last_changed.last_value
+            response = client.get(f"employees/changed/tables/{api_table}", params={"since": since})
             raise_for_source(SOURCE, response)
+            count, records = UnitCount(SOURCE, name, f"report (since={since})"), []
             for employee_id, rows in (response.json().get("employees") or {}).items():
                 for row in rows.get("rows") or []:
+                    count.received += 1
                     yield from watch.changes(row)
                     record = {
                         **row,
@@ -179,9 +206,14 @@ def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
                     }
                     problem = table_row_problem(record, hired)
                     if problem:
+                        count.quarantined += 1
                         yield quarantined(SOURCE, name, record, problem, key=f"{employee_id}:{row.get('id')}")
                         continue
-                    yield record
+                    count.loaded += 1
+                    records.append(record)
+            if records:
+                yield dlt.mark.with_hints(records, hints, create_table_variant=True)
+            yield count.item()
 
         return resource
 

@@ -13,7 +13,8 @@ Manager ratings are buckets on Culture Amp's own scale (`rating.bucket`, `rating
 1..`rating.scaleSize`), loaded as they are; mapping them onto the warehouse's 1-5 scale is
 a model decision. A review whose bucket value is off its scale, whose employee or cycle
 Culture Amp does not list, or whose submission time is missing or in the future is
-quarantined.
+quarantined. Every page is accounted in `load_reconciliation` (`page 3`, or `page 3
+(after_date=...)` for manager reviews): received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from ingestion.errors import require_env
 from ingestion.http import oauth2_client_credentials, retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "culture_amp"
@@ -50,6 +52,12 @@ OPTIONAL = {
     "culture_amp_performance_cycles": ["createdAt", "updatedAt"],
     "culture_amp_manager_reviews": ["comment", "createdAt", "updatedAt"],
 }
+
+
+def table_hints(table: str):
+    """Hints that travel with the table's rows (create_table_variant), so the quarantine,
+    reconciliation and schema change rows the same resource yields keep their own key."""
+    return dlt.mark.make_hints(table_name=table, write_disposition="merge", primary_key="id")
 
 
 def submitted_at(review: dict) -> datetime | None:
@@ -110,47 +118,60 @@ def culture_amp_source(
         params = {"limit": page_size, **filters}
         yield from clients[0].paginate(collection, params=params, hooks=source_hooks(SOURCE))
 
-    def watched(name: str, **filters):
-        """The records of one collection, each preceded by any schema change it shows."""
+    def accounted(name: str, problem, complete=lambda item: item, key=lambda item: None, label: str = "", **filters):
+        """Every page of one collection: each record preceded by the schema changes it shows,
+        then to the table (as `complete(item)`) or to quarantine with `problem(item)` (keyed
+        by `key(item)`, by default its id), then the page's reconciliation row."""
         watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
-        for page in pages(COLLECTIONS[name], **filters):
+        hints = table_hints(name)
+        for number, page in enumerate(pages(COLLECTIONS[name], **filters), start=1):
+            count, rows = UnitCount(SOURCE, name, f"page {number}{label}"), []
             for item in page:
+                count.received += 1
                 yield from watch.changes(item)
-                yield item
+                reason = problem(item)
+                if reason:
+                    count.quarantined += 1
+                    yield quarantined(SOURCE, name, item, reason, key=key(item))
+                    continue
+                count.loaded += 1
+                rows.append(complete(item))
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
 
     def listing(name: str):
-        @dlt.resource(name=name, write_disposition="merge", primary_key="id")
+        @dlt.resource(name=name)
         def resource():
-            for item in watched(name):
-                if not isinstance(item, dict):  # a schema change report
-                    yield item
-                else:
-                    yield item if item.get("id") else quarantined(SOURCE, name, item, "missing id", key="")
+            yield from accounted(name, lambda item: None if item.get("id") else "missing id", key=lambda item: "")
 
         return resource
 
     lookback_days = float(os.environ.get("CULTURE_AMP_LOOKBACK_DAYS", LOOKBACK_DAYS))
 
-    @dlt.resource(name="culture_amp_manager_reviews", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="culture_amp_manager_reviews")
     def manager_reviews(
         submitted=dlt.sources.incremental(
-            "submittedAt", initial_value=EPOCH, lag=lookback_days * 86400, on_cursor_value_missing="include"
+            "submittedAt",
+            initial_value=EPOCH,
+            lag=lookback_days * 86400,
+            on_cursor_value_missing="include",
+            primary_key="id",  # the rows carry the table's key; deduplicate on it as before
         ),
     ):
         employees = {item["id"] for page in pages("employees") for item in page if item.get("id")}
         cycles = {item["id"] for page in pages("performance-cycles") for item in page if item.get("id")}
         start = submitted.start_value
         filters = {"after_date": start.isoformat()} if start and start > EPOCH else {}
-        for review in watched("culture_amp_manager_reviews", **filters):
-            if not isinstance(review, dict):
-                yield review
-                continue
-            problem = review_problem(review, employees, cycles)
-            if problem:
-                yield quarantined(SOURCE, "culture_amp_manager_reviews", review, problem)
-            else:
-                # Compared as a time (the lookback is a duration); stored as a timestamp either way.
-                yield {**review, "submittedAt": submitted_at(review)}
+        label = f" (after_date={filters['after_date']})" if filters else ""
+        yield from accounted(
+            "culture_amp_manager_reviews",
+            lambda review: review_problem(review, employees, cycles),
+            # Compared as a time (the lookback is a duration); stored as a timestamp either way.
+            lambda review: {**review, "submittedAt": submitted_at(review)},
+            label=label,
+            **filters,
+        )
 
     return (
         listing("culture_amp_employees"),

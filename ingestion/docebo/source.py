@@ -16,7 +16,9 @@ load. Users, courses, learning plans and external training are small: full snaps
 
 An enrolment is quarantined, never dropped, when it names a user or course the LMS
 does not list, has a score that is not a number in 0-100, or dates that cannot be true
-(completed in the future or before the enrolment).
+(completed in the future or before the enrolment). Every page is accounted in
+`load_reconciliation` (`page 3`, or `page 3 (updated_from=...)` for enrolments): received =
+loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from ingestion.errors import require_env
 from ingestion.http import HasMoreDataPaginator, oauth2_client_credentials, retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "docebo"
@@ -94,6 +97,12 @@ OPTIONAL = {
     "docebo_learning_plans": ["created_on"],
     "docebo_external_training": ["provider", "cost", "currency"],
 }
+
+
+def table_hints(table: str):
+    """Hints that travel with the table's rows (create_table_variant), so the quarantine,
+    reconciliation and schema change rows the same resource yields keep their own key."""
+    return dlt.mark.make_hints(table_name=table, write_disposition="merge", primary_key=KEYS[table])
 
 
 def _when(text) -> datetime | None:
@@ -171,60 +180,82 @@ def docebo_source(
             )
         return clients[0]
 
-    def items(name: str, **filters):
-        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+    def pages(name: str, **filters):
         params = {"page_size": size, **filters}
-        for page in client().paginate(ENDPOINTS[name], params=params, hooks=source_hooks(SOURCE)):
-            for item in page:
-                yield from watch.changes(item)
-                yield item
+        yield from client().paginate(ENDPOINTS[name], params=params, hooks=source_hooks(SOURCE))
 
     def keys_of(name: str) -> set[str]:
         key = KEYS[name]
-        return {str(item[key]) for item in items(name) if isinstance(item, dict) and item.get(key) not in (None, "")}
+        return {
+            str(item[key])
+            for page in pages(name)
+            for item in page
+            if isinstance(item, dict) and item.get(key) not in (None, "")
+        }
+
+    def accounted(name: str, problem, label: str = "", **filters):
+        """Every page of one list: each record preceded by the schema changes it shows, then
+        to the table or to quarantine (`problem(item)` gives the reason and the key), then
+        the page's reconciliation row."""
+        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+        hints = table_hints(name)
+        for number, page in enumerate(pages(name, **filters), start=1):
+            count, rows = UnitCount(SOURCE, name, f"page {number}{label}"), []
+            for item in page:
+                count.received += 1
+                yield from watch.changes(item)
+                reason, key = problem(item)
+                if reason:
+                    count.quarantined += 1
+                    yield quarantined(SOURCE, name, item, reason, key=key)
+                    continue
+                count.loaded += 1
+                rows.append(item)
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
 
     def simple(name: str):
         key = KEYS[name]
 
-        @dlt.resource(name=name, write_disposition="merge", primary_key=key)
+        @dlt.resource(name=name)
         def resource():
             seen: set[str] = set()
-            for item in items(name):
-                if not isinstance(item, dict):  # a schema change report
-                    yield item
-                    continue
+
+            def problem(item: dict) -> tuple[str | None, str]:
                 value = item.get(key)
                 if value in (None, ""):
-                    yield quarantined(SOURCE, name, item, f"missing {key}", key="")
-                elif str(value) in seen:
-                    yield quarantined(SOURCE, name, item, "duplicate id", key=str(value))
-                else:
-                    seen.add(str(value))
-                    yield item
+                    return f"missing {key}", ""
+                if str(value) in seen:
+                    return "duplicate id", str(value)
+                seen.add(str(value))
+                return None, str(value)
+
+            yield from accounted(name, problem)
 
         return resource
 
-    @dlt.resource(name="docebo_enrollments", write_disposition="merge", primary_key=["user_id", "course_id"])
+    @dlt.resource(name="docebo_enrollments")
     def enrollments():
         state = dlt.current.resource_state()
         started = datetime.now(UTC)
         lookback = timedelta(hours=float(os.environ.get("DOCEBO_LOOKBACK_HOURS", LOOKBACK_HOURS)))
         since = state.get("updated_from")  # None on the first load: everything
         users, courses = keys_of("docebo_users"), keys_of("docebo_courses")
-        seen: set[tuple[str, str]] = set()
-        for item in items("docebo_enrollments", **({"updated_from": since} if since else {})):
-            if not isinstance(item, dict):
-                yield item
-                continue
+        seen: set[str] = set()
+
+        def problem(item: dict) -> tuple[str | None, str]:
             key = f"{item.get('user_id')}:{item.get('course_id')}"
-            problem = enrollment_problem(item, users, courses)
-            if problem is None and key in seen:
-                problem = "duplicate enrolment"
-            if problem:
-                yield quarantined(SOURCE, "docebo_enrollments", item, problem, key=key)
-                continue
-            seen.add(key)
-            yield item
+            reason = enrollment_problem(item, users, courses)
+            if reason is None and key in seen:
+                reason = "duplicate enrolment"
+            if reason is None:
+                seen.add(key)
+            return reason, key
+
+        filters = {"updated_from": since} if since else {}
+        label = f" (updated_from={since})" if since else ""
+        yield from accounted("docebo_enrollments", problem, label, **filters)
         # Reached only when every page was read; dlt commits the state with the load.
         state["updated_from"] = (started - lookback).strftime(DOCEBO_TIME)
 

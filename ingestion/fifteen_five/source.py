@@ -9,7 +9,9 @@ submission time (`submit_ts`) seen, and the next load asks `/report/?created_on_
 time less `FIFTEEN_FIVE_LOOKBACK_DAYS` (default 14), because a manager reviews a check-in
 after it was submitted and the re-read picks the change up; the merge on `id` absorbs the
 overlap. A check-in with a pulse off the 1-5 scale, an unknown user, an id seen twice or a
-submission time that is not ISO 8601 or lies in the future is quarantined.
+submission time that is not ISO 8601 or lies in the future is quarantined. Every page is
+accounted in `load_reconciliation` (`page 3`, or `page 3 (created_on_start=...)` for
+check-ins): received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 from ingestion.errors import require_env
 from ingestion.http import retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "fifteen_five"
@@ -40,6 +43,12 @@ OPTIONAL = {
     "fifteen_five_users": ["reviewer_id", "title", "location", "start_date"],
     "checkins": ["reviewed_ts", "reviewer_id", "answers"],
 }
+
+
+def table_hints(table: str):
+    """Hints that travel with the table's rows (create_table_variant), so the quarantine,
+    reconciliation and schema change rows the same resource yields keep their own key."""
+    return dlt.mark.make_hints(table_name=table, write_disposition="merge", primary_key="id")
 
 
 def submitted_at(row: dict) -> datetime | None:
@@ -84,39 +93,64 @@ def fifteen_five_source(base_url: str | None = None, api_key: str | None = None,
         params = {"page_size": page_size, **filters}
         yield from client.paginate(f"{collection}/", params=params, hooks=source_hooks(SOURCE))
 
-    @dlt.resource(name="fifteen_five_users", write_disposition="merge", primary_key="id")
-    def users():
-        watch = FieldWatch(SOURCE, "fifteen_five_users", FIELDS["fifteen_five_users"], OPTIONAL["fifteen_five_users"])
-        for page in pages("user"):
+    def accounted(name: str, collection: str, problem, complete=lambda row: row, label: str = "", **filters):
+        """Every page of one list: each record preceded by the schema changes it shows, then
+        to the table (as `complete(row)`) or to quarantine with `problem(row)`, then the
+        page's reconciliation row."""
+        watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
+        hints = table_hints(name)
+        for number, page in enumerate(pages(collection, **filters), start=1):
+            count, rows = UnitCount(SOURCE, name, f"page {number}{label}"), []
             for row in page:
+                count.received += 1
                 yield from watch.changes(row)
-                yield row if row.get("id") is not None else quarantined(SOURCE, "fifteen_five_users", row, "missing id")
+                reason = problem(row)
+                if reason:
+                    count.quarantined += 1
+                    yield quarantined(SOURCE, name, row, reason)
+                    continue
+                count.loaded += 1
+                rows.append(complete(row))
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
+
+    @dlt.resource(name="fifteen_five_users")
+    def users():
+        yield from accounted(
+            "fifteen_five_users", "user", lambda row: None if row.get("id") is not None else "missing id"
+        )
 
     lookback_days = float(os.environ.get("FIFTEEN_FIVE_LOOKBACK_DAYS", LOOKBACK_DAYS))
 
-    @dlt.resource(name="checkins", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="checkins")
     def checkins(
         submitted=dlt.sources.incremental(
-            "submit_ts", initial_value=EPOCH, lag=lookback_days * 86400, on_cursor_value_missing="include"
+            "submit_ts",
+            initial_value=EPOCH,
+            lag=lookback_days * 86400,
+            on_cursor_value_missing="include",
+            primary_key="id",  # the rows carry the table's key; deduplicate on it as before
         ),
     ):
         known = {row["id"] for page in pages("user") for row in page if row.get("id") is not None}
         start = submitted.start_value
         filters = {"created_on_start": start.isoformat()} if start and start > EPOCH else {}
-        watch = FieldWatch(SOURCE, "checkins", FIELDS["checkins"], OPTIONAL["checkins"])
+        label = f" (created_on_start={filters['created_on_start']})" if filters else ""
         seen: set[int] = set()
-        for page in pages("report", **filters):
-            for row in page:
-                yield from watch.changes(row)
-                problem = checkin_problem(row, known)
-                if problem is None and row["id"] in seen:
-                    problem = "duplicate id"
-                if problem:
-                    yield quarantined(SOURCE, "checkins", row, problem)
-                    continue
+
+        def problem(row: dict) -> str | None:
+            reason = checkin_problem(row, known)
+            if reason is None and row["id"] in seen:
+                reason = "duplicate id"
+            if reason is None:
                 seen.add(row["id"])
-                # The cursor is compared as a time (the lookback is a duration); dlt stores
-                # the ISO text the API sends as a timestamp either way.
-                yield {**row, "submit_ts": submitted_at(row)}
+            return reason
+
+        # The cursor is compared as a time (the lookback is a duration); dlt stores the ISO
+        # text the API sends as a timestamp either way.
+        yield from accounted(
+            "checkins", "report", problem, lambda row: {**row, "submit_ts": submitted_at(row)}, label, **filters
+        )
 
     return users, checkins

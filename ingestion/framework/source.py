@@ -2,7 +2,8 @@
 
 Each file becomes a table in `raw_framework`, replaced on every load so the warehouse
 always holds the framework as committed. `FRAMEWORK_DIR` points at the folder. A column
-added to, renamed in or dropped from a file is reported in `raw_framework.schema_changes`.
+added to, renamed in or dropped from a file is reported in `raw_framework.schema_changes`. Each file is a unit in
+`raw_framework.load_reconciliation` (unit: the file name): received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import dlt
 
 from ingestion.errors import SourceConfigError
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "framework"
@@ -39,23 +41,34 @@ def framework_source(folder: str | None = None):
     """One resource per framework file; rows missing a required field are quarantined."""
 
     def read(name: str, filename: str, required: list[str]):
-        @dlt.resource(
-            name=name, write_disposition="replace", columns={column: {"data_type": "text"} for column in required}
+        # The table's hints travel with its rows (create_table_variant), so the quarantine,
+        # reconciliation and schema change rows the resource also yields keep their own.
+        hints = dlt.mark.make_hints(
+            table_name=name, write_disposition="replace", columns={column: {"data_type": "text"} for column in required}
         )
+
+        @dlt.resource(name=name, write_disposition="replace")
         def resource():
             path = Path(folder or os.environ.get("FRAMEWORK_DIR") or DEFAULT_DIR) / filename
             if not path.exists():
                 raise SourceConfigError(f"{SOURCE}: {path} not found; set FRAMEWORK_DIR")
             watch = FieldWatch(SOURCE, name, required, OPTIONAL[name])
+            count, rows = UnitCount(SOURCE, name, filename), []
             with path.open(newline="", encoding="utf-8") as handle:
                 for line, row in enumerate(csv.DictReader(handle), start=2):
+                    count.received += 1
                     if line == 2:
                         yield from watch.changes({k: v for k, v in row.items() if k is not None})
                     missing = [c for c in required if not (row.get(c) or "").strip()]
                     if missing:
+                        count.quarantined += 1
                         yield quarantined(SOURCE, name, row, f"missing {', '.join(missing)}", key=f"{filename}:{line}")
                     else:
-                        yield row
+                        count.loaded += 1
+                        rows.append(row)
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
 
         return resource
 

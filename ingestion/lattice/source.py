@@ -7,7 +7,8 @@ API: `https://api.latticehq.com/v1`, bearer token; lists answer
 Every resource is merged on `id`, so a re-run never duplicates. Each resource declares the
 fields it expects: a field added, renamed or gone is reported in `schema_changes`. Goals whose owner is not a
 Lattice user or whose target/current value is not a number, and feedback between unknown
-users, are quarantined.
+users, are quarantined. Every page is accounted in `load_reconciliation` (`page 3`):
+received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from ingestion.errors import require_env
 from ingestion.http import HasMoreCursorPaginator, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "lattice"
@@ -102,48 +104,53 @@ def lattice_source(base_url: str | None = None, api_token: str | None = None, pa
         )
         yield from client.paginate(path, params={"limit": page_size}, hooks=source_hooks(SOURCE))
 
-    def watched(path: str, name: str):
-        """Records of one list, each preceded by the schema changes it shows (the report
-        rows are not dicts: they carry dlt table hints)."""
+    def accounted(path: str, name: str, problem, key=lambda item: None):
+        """Every page of one list: each record preceded by the schema changes it shows, then
+        to the table (merged on `id`) or to quarantine with `problem(item)` (keyed by `key(item)`,
+        by default its id), then the page's
+        reconciliation row. The table's hints travel with its rows, so the quarantine,
+        reconciliation and schema change rows keep their own key."""
         watch = FieldWatch(SOURCE, name, FIELDS[name], OPTIONAL[name])
-        for page in pages(path):
+        hints = dlt.mark.make_hints(table_name=name, write_disposition="merge", primary_key="id")
+        for number, page in enumerate(pages(path), start=1):
+            count, rows = UnitCount(SOURCE, name, f"page {number}"), []
             for item in page:
+                count.received += 1
                 yield from watch.changes(item)
-                yield item
+                reason = problem(item)
+                if reason:
+                    count.quarantined += 1
+                    yield quarantined(SOURCE, name, item, reason, key=key(item))
+                    continue
+                count.loaded += 1
+                rows.append(item)
+            if rows:
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
+            yield count.item()
 
     def listing(path: str, name: str):
-        @dlt.resource(name=name, write_disposition="merge", primary_key="id")
+        @dlt.resource(name=name)
         def resource():
-            for item in watched(path, name):
-                if isinstance(item, dict) and not item.get("id"):
-                    yield quarantined(SOURCE, name, item, "missing id", key="")
-                else:
-                    yield item
+            yield from accounted(path, name, lambda item: None if item.get("id") else "missing id", lambda item: "")
 
         return resource
 
-    @dlt.resource(name="reviews", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="reviews")
     def reviews():
-        for review in watched("reviews", "reviews"):
-            problem = review_problem(review) if isinstance(review, dict) else None
-            yield quarantined(SOURCE, "reviews", review, problem) if problem else review
+        yield from accounted("reviews", "reviews", review_problem)
 
     def user_ids() -> set[str]:
         return {item["id"] for page in pages("users") for item in page if item.get("id")}
 
-    @dlt.resource(name="goals", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="goals")
     def goals():
         users = user_ids()
-        for goal in watched("goals", "goals"):
-            problem = goal_problem(goal, users) if isinstance(goal, dict) else None
-            yield quarantined(SOURCE, "goals", goal, problem) if problem else goal
+        yield from accounted("goals", "goals", lambda goal: goal_problem(goal, users))
 
-    @dlt.resource(name="feedbacks", write_disposition="merge", primary_key="id")
+    @dlt.resource(name="feedbacks")
     def feedbacks():
         users = user_ids()
-        for item in watched("feedbacks", "feedbacks"):
-            problem = feedback_problem(item, users) if isinstance(item, dict) else None
-            yield quarantined(SOURCE, "feedbacks", item, problem) if problem else item
+        yield from accounted("feedbacks", "feedbacks", lambda item: feedback_problem(item, users))
 
     return (
         listing("users", "users"),

@@ -11,7 +11,8 @@ and merged on (`Employee_ID`, `snapshot_on`): re-running a day replaces that day
 snapshot, and the models rebuild history from the sequence of snapshots. A row without an
 `Employee_ID`, or the same one twice in a snapshot, is quarantined. The report's columns are
 declared (`FIELDS`): a column added, renamed or dropped in the report definition is reported
-in `schema_changes`.
+in `schema_changes`. The response is accounted in `load_reconciliation` (unit
+`report (snapshot_on=...)`): received = loaded + quarantined.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from ingestion.errors import SourceConfigError, require_env
 from ingestion.http import retrying_session, source_hooks
 from ingestion.quarantine import quarantined
+from ingestion.reconciliation import UnitCount
 from ingestion.schema_drift import FieldWatch
 
 SOURCE = "workday"
@@ -41,6 +43,10 @@ FIELDS = [
     "Supervisory_Organization",
     "Active_Status",
 ]
+KEY = ["Employee_ID", "snapshot_on"]
+# The table's hints travel with its rows (create_table_variant), so the quarantine,
+# reconciliation and schema change rows the resource also yields keep their own key.
+TABLE_HINTS = dlt.mark.make_hints(table_name="workday_workers", write_disposition="merge", primary_key=KEY)
 OPTIONAL = ["Legacy_Employee_Number", "Original_Hire_Date", "Manager_Employee_ID", "Location", "Termination_Date"]
 
 
@@ -50,7 +56,7 @@ def workday_source(
 ):
     """Worker snapshots from a Workday RaaS report. Credentials are read when the load runs."""
 
-    @dlt.resource(name="workday_workers", write_disposition="merge", primary_key=["Employee_ID", "snapshot_on"])
+    @dlt.resource(name="workday_workers")
     def workers():
         url = require_env(SOURCE, "WORKDAY_REPORT_URL", report_url or os.environ.get("WORKDAY_REPORT_URL"))
         user = require_env(SOURCE, "WORKDAY_USERNAME", username or os.environ.get("WORKDAY_USERNAME"))
@@ -72,15 +78,22 @@ def workday_source(
         seen: set[str] = set()
         watch = FieldWatch(SOURCE, "workday_workers", FIELDS, OPTIONAL)
         for page in client.paginate(parts.path.lstrip("/"), params=params, hooks=source_hooks(SOURCE)):
+            count, rows = UnitCount(SOURCE, "workday_workers", f"report (snapshot_on={snapshot_on})"), []
             for row in page:
+                count.received += 1
                 yield from watch.changes(row)
                 worker = row.get("Employee_ID")
                 problem = "missing Employee_ID" if not worker else "duplicate Employee_ID" if worker in seen else None
                 if problem:
                     key = f"{snapshot_on}:{worker or ''}"
+                    count.quarantined += 1
                     yield quarantined(SOURCE, "workday_workers", row, problem, key=key)
                     continue
                 seen.add(worker)
-                yield {**row, "snapshot_on": snapshot_on}
+                count.loaded += 1
+                rows.append({**row, "snapshot_on": snapshot_on})
+            if rows:
+                yield dlt.mark.with_hints(rows, TABLE_HINTS, create_table_variant=True)
+            yield count.item()
 
     return workers

@@ -62,7 +62,19 @@ SOURCES = [
     for spec in REGISTERED_SOURCES
 ]
 # Sources that account for every file or page they read in `<raw schema>.load_reconciliation`.
-RECONCILED_SOURCES = ("hr_files", "finance", "learnupon", "lrs")
+RECONCILED_SOURCES = (
+    "hr_files",
+    "finance",
+    "learnupon",
+    "lrs",
+    "bamboohr",
+    "workday",
+    "docebo",
+    "lattice",
+    "fifteen_five",
+    "culture_amp",
+    "framework",
+)
 
 # dlt writes nested lists to child tables in the same load as their parent resource;
 # declaring them keeps lineage unbroken from the parent's load to the models that read them.
