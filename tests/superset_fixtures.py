@@ -13,7 +13,8 @@ its Contract Law course, a retention group the mart forgot to flag, an impact es
 on 4 treated people, a 4-participant programme) whose values would change the expected
 numbers if it leaked. Data Health reads quality.results, quality.quarantine_counts,
 the raw schemas' _dlt_loads tables (two check runs on 2024-06-01 and 2024-06-02) and
-marts.mart_load_reconciliation (two HR file drops and a finance export, one file rejected).
+marts.mart_load_reconciliation (two HR file drops and a finance export, one file rejected)
+and marts.mart_xapi_conformance (three rules, one statement breaking two of them).
 """
 
 from __future__ import annotations
@@ -1197,6 +1198,14 @@ RECONCILIATION = [
     ),
     ("raw_finance", "finance", FINANCE_AT, "vendor_invoices", "invoices_2024-05.csv", 12, 11, 1, False, None, True),
 ]
+# marts.mart_xapi_conformance: (rule, statements breaking it, statements whose first rule
+# it is, example issue). 9 statements break a rule: 4 actor.mbox (one of them also
+# timestamp), 3 result.score.scaled, 3 timestamp; summing statement_count would say 10.
+CONFORMANCE = [
+    ("actor.mbox", 4, 4, "actor.mbox: not a mailto IRI"),
+    ("result.score.scaled", 3, 3, "result.score.scaled: out of range [-1, 1]: 1.5"),
+    ("timestamp", 3, 2, "timestamp: no time zone"),
+]
 # marts.mart_identity_match_report: (source system, identities, matched, ambiguous, unmatched)
 IDENTITY = [("hris", 15, 15, 0, 0), ("lms", 20, 17, 1, 2), ("performance", 15, 14, 0, 1)]
 
@@ -1252,6 +1261,10 @@ EXPECTED_DATA_HEALTH = {
     },
     # units rejected at their latest load (leavers.csv's first-drop rejection does not count)
     "units_rejected_latest": 1,
+    # rule -> (statements, example issue), most statements first, then by rule
+    "conformance_by_rule": {rule: (count, example) for rule, count, _first, example in CONFORMANCE},
+    # statements with any issue, each counted once (not 4 + 3 + 3)
+    "conformance_statements": 9,
 }
 
 
@@ -1364,6 +1377,15 @@ def write_data_health(con: duckdb.DuckDBPyConnection) -> None:
             )
         ],
     )
+    con.execute(
+        """
+        create table marts.mart_xapi_conformance (
+            issue_rule varchar not null, statement_count bigint not null,
+            first_rule_statement_count bigint not null, example_issue varchar
+        )
+        """
+    )
+    con.executemany("insert into marts.mart_xapi_conformance values (?, ?, ?, ?)", CONFORMANCE)
 
 
 # ------------------------------------------------------------------ a running Superset

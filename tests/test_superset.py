@@ -477,6 +477,19 @@ def check_units_rejected_kpi(results: list[dict[str, Any]]) -> None:
     assert only(results, 1)[0]["rejected_units"] == EXPECTED_DATA_HEALTH["units_rejected_latest"] == 1
 
 
+def check_conformance_by_rule(results: list[dict[str, Any]]) -> None:
+    expected = EXPECTED_DATA_HEALTH["conformance_by_rule"]
+    rows = only(results, len(expected))
+    assert {row["issue_rule"]: (row["statement_count"], row["example_issue"]) for row in rows} == expected
+    # most statements first, ties by rule
+    assert [row["issue_rule"] for row in rows] == ["actor.mbox", "result.score.scaled", "timestamp"]
+
+
+def check_conformance_kpi(results: list[dict[str, Any]]) -> None:
+    # each statement once: 9, not the 10 the per-rule counts add up to
+    assert only(results, 1)[0]["statements_with_issues"] == EXPECTED_DATA_HEALTH["conformance_statements"] == 9
+
+
 CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_UUIDS["perception_gap"]: check_perception_gap,
     CHART_UUIDS["coverage"]: check_coverage,
@@ -516,6 +529,8 @@ CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_FILES["identity_match_counts"]: check_identity_counts,
     CHART_FILES["units_loaded_latest_load"]: check_units_latest,
     CHART_FILES["units_rejected_latest_load_kpi"]: check_units_rejected_kpi,
+    CHART_FILES["xapi_conformance_by_rule"]: check_conformance_by_rule,
+    CHART_FILES["xapi_conformance_statements_kpi"]: check_conformance_kpi,
 }
 
 
@@ -563,7 +578,7 @@ def test_every_chart_of_every_dashboard_returns_expected_data(superset: Superset
     assert len(on_dashboards["capability-gaps"]) == 7
     assert len(on_dashboards["learning-alignment-impact"]) == 13
     assert len(on_dashboards["training-spend-roi"]) == 10
-    assert len(on_dashboards["data-health"]) == 11
+    assert len(on_dashboards["data-health"]) == 13
     by_uuid = charts_by_uuid(superset)
     for uuid in sorted(everywhere):
         CHECKS[uuid](chart_data(superset, by_uuid[uuid]["id"]))
@@ -629,6 +644,7 @@ GROUP_PROBES: dict[str, tuple[str, set[Any]] | None] = {
     "data_quality_results": None,
     "identity_match_by_source": None,
     "load_reconciliation": None,
+    "xapi_conformance": None,
 }
 
 
@@ -1032,7 +1048,7 @@ def test_import_creates_roles_and_the_scoped_demo_manager(superset: SupersetServ
     # every dataset is an aggregate without names or person ids: the L&D analyst and
     # finance read all of them; managers only the 4 with an org unit, under RLS
     assert dict(grants) == {"LD_Analyst": len(DATASET_FILES), "Finance": len(DATASET_FILES), "Manager": 4}
-    assert len(DATASET_FILES) == 21
+    assert len(DATASET_FILES) == 22
     assert rules == {
         "Manager: no scope unless granted": "1 = 0",
         "Manager scope: demo_manager": "org_unit_id in ('corporate-legal', 'technology-engineering')",
