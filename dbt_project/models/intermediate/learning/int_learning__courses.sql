@@ -7,6 +7,10 @@
 --     activities), null for a course only in the framework's course map.
 --   * duration_hours, list_price_amount, currency_code: from the LearnUpon catalogue; null
 --     for other courses (xAPI sends no catalogue: see DECISIONLOG.md).
+--   * modality: how the course is delivered (seed course_modalities), from the xAPI
+--     activity type most statements about the course object carry, through seed
+--     course_modality_map. Null when no source says (LearnUpon's course API has no course
+--     type), never guessed; modality_source names the system that said it.
 -- Versions of a LearnUpon course share its code (course_id): the highest version (then the
 -- highest LearnUpon id) gives the name, duration and price.
 
@@ -81,6 +85,50 @@ learnupon_catalogue as (
 
 {%- endif %}
 
+modality_map as (
+
+    select * from {{ ref('course_modality_map') }}
+
+),
+
+xapi_activity_types as (
+
+    select
+        course_id,
+        object_definition_type,
+        count(*) as statement_count
+
+    from statements
+    where course_id is not null
+        and object_definition_type is not null
+    group by course_id, object_definition_type
+
+),
+
+xapi_modalities as (
+
+    select
+        ranked.course_id,
+        modality_map.modality
+
+    from (
+        select
+            course_id,
+            object_definition_type,
+            row_number() over (
+                partition by course_id
+                order by statement_count desc, object_definition_type
+            ) as type_rank
+
+        from xapi_activity_types
+    ) as ranked
+    inner join modality_map
+        on modality_map.source_system = 'xapi'
+        and ranked.object_definition_type = modality_map.source_value
+    where ranked.type_rank = 1
+
+),
+
 named_mentions as (
 
     select
@@ -138,7 +186,12 @@ courses as (
         ) as provider,
         learnupon_catalogue.duration_hours,
         learnupon_catalogue.list_price_amount,
-        learnupon_catalogue.currency_code
+        learnupon_catalogue.currency_code,
+        cast(xapi_modalities.modality as {{ dbt.type_string() }}) as modality,
+        cast(
+            case when xapi_modalities.modality is not null then 'xapi' end
+            as {{ dbt.type_string() }}
+        ) as modality_source
 
     from course_ids
     left join latest_names
@@ -147,6 +200,8 @@ courses as (
         on course_ids.course_id = xapi_course_ids.course_id
     left join learnupon_catalogue
         on course_ids.course_id = learnupon_catalogue.course_id
+    left join xapi_modalities
+        on course_ids.course_id = xapi_modalities.course_id
 
 )
 

@@ -6,17 +6,29 @@ courses as (
 
 ),
 
+modalities as (
+
+    select * from {{ ref('course_modalities') }}
+
+),
+
 final as (
 
     select
-        course_id,
-        course_name,
-        provider,
-        duration_hours,
-        list_price_amount,
-        currency_code
+        courses.course_id,
+        courses.course_name,
+        courses.provider,
+        courses.duration_hours,
+        courses.list_price_amount,
+        courses.currency_code,
+        courses.modality,
+        modalities.modality_name,
+        modalities.delivery_format,
+        courses.modality_source
 
     from courses
+    left join modalities
+        on courses.modality = modalities.modality
 
 )
 
