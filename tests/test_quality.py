@@ -409,6 +409,14 @@ def test_only_checks_on_raw_tables_block() -> None:
 # --- every derived check can fail ------------------------------------------------------
 
 ONE = "where rowid = (select min(rowid) from {table}{cond})"
+# One valid passed cmi5 attempt (one terminated session of half an hour); corruptions edit it.
+CMI5_VALUES = (
+    "('{registration}', 'au-1', null, 'learner@example.com', timestamp '2024-01-01 09:00',"
+    " timestamp '2024-01-01 09:30', 1, 1, 0, 0.5, true, timestamp '2024-01-01 09:10', true,"
+    " timestamp '2024-01-01 09:20', 0.9, 0, 0.9, false, null, 'CompletedAndPassed', true,"
+    " timestamp '2024-01-01 09:20', true, 'passed')"
+)
+CMI5_ATTEMPT = "insert into {{table}} values " + CMI5_VALUES
 DERIVED_CASES = [
     # (suite, derived column, corruption of one row (or one day))
     ("marts.dim_date", "day_has_no_gap_before", "delete from marts.dim_date where date_day = date '2020-02-10'"),
@@ -634,6 +642,59 @@ DERIVED_CASES += [
         "marts.fct_check_in",
         "submitted_in_or_after_week",
         "update {table} set submitted_at = submitted_at - interval 30 day " + ONE,
+    ),
+    # data health, the impact balance table and cmi5 (the last two may be empty: rows are inserted)
+    (
+        "marts.mart_hr_data_health",
+        "active_within_employees",
+        "update {table} set active_employee_count = employee_count + 1",
+    ),
+    (
+        "marts.mart_hr_data_health",
+        "manager_problems_within_given",
+        "update {table} set manager_unknown_count = manager_given_count + 1",
+    ),
+    (
+        "marts.mart_hr_data_health",
+        "snapshot_range_in_order",
+        "update {table} set snapshot_count = 2, first_snapshot_on = date '2024-02-01',"
+        " last_snapshot_on = date '2024-01-01'",
+    ),
+    (
+        "marts.mart_learning_impact_balance",
+        "balanced_flag_matches_smd",
+        "update {table} set is_balanced = not is_balanced " + ONE,
+        " where smd_after is not null",
+    ),
+    (
+        "marts.mart_learning_impact_balance",
+        "one_row_per_covariate",
+        "insert into {table} select * from {table} limit 1",
+    ),
+    (
+        "marts.mart_xapi_conformance",
+        "first_rule_within_rule",
+        "insert into {table} values ('corrupt.rule', 1, 2, 'corrupt.rule: made up')",
+    ),
+    (
+        "marts.mart_cmi5_attempts",
+        "one_row_per_attempt",
+        CMI5_ATTEMPT.format(registration="r1") + ", " + CMI5_VALUES.format(registration="r1"),
+    ),
+    (
+        "marts.mart_cmi5_attempts",
+        "ended_sessions_within_sessions",
+        CMI5_ATTEMPT.format(registration="r1").replace("1, 1, 0, 0.5", "1, 1, 1, 0.5"),
+    ),
+    (
+        "marts.mart_cmi5_attempts",
+        "passed_has_pass_time",
+        CMI5_ATTEMPT.format(registration="r1").replace("true, timestamp '2024-01-01 09:20'", "true, null", 1),
+    ),
+    (
+        "marts.mart_cmi5_attempts",
+        "completed_has_completion_time",
+        CMI5_ATTEMPT.format(registration="r1").replace("true, timestamp '2024-01-01 09:10'", "true, null", 1),
     ),
 ]
 # failed on purpose elsewhere: tests/test_expectations.py (SCD2 flags, hire date) and above (freshness)
