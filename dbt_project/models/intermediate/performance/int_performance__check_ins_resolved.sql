@@ -2,7 +2,8 @@
 
 -- 15Five weekly check-ins with the person resolved to an employee by email
 -- (int_identity__fifteen_five_users) and their 15Five reviewer (the manager who reads the
--- check-in) resolved the same way.
+-- check-in) resolved the same way. reviewed_at is when the reviewer reviewed it, where
+-- 15Five sends it (`reviewed_ts`).
 
 with
 
@@ -34,7 +35,8 @@ resolved as (
         check_ins.week_end_on,
         check_ins.submitted_at,
         check_ins.pulse_rating,
-        check_ins.is_reviewed
+        check_ins.is_reviewed,
+        check_ins.reviewed_at
 
     from check_ins
     left join resolved_users as people

@@ -1,4 +1,9 @@
--- Turnover of trained vs untrained employees per calendar year and hire-year cohort.
+-- Descriptive only: turnover of trained vs untrained employees per calendar year and
+-- hire-year cohort. Who trains is not random, so the gap between the groups is not an
+-- effect of training: that comes from the impact engine (mart_learning_impact, outcome
+-- retention_12m). Company turnover is mart_turnover. No dashboard charts this table.
+-- Every employment period counts: the period that covers the year's first day places a
+-- person in the population (hire-year cohort = that period's hire year).
 -- The population of a year is everyone employed on its first day; trained = completed
 -- at least one development programme (a course the capability framework maps to a
 -- capability; mandatory compliance courses, which nearly everyone completes, are not) in
@@ -79,14 +84,15 @@ reported_years as (
 
 employees as (
 
-    select
+    -- one row per employment period, so a re-hired person's earlier exit counts
+    select distinct
         employee_id,
         hire_date,
         termination_date,
         cast(extract(year from hire_date) as integer) as hire_year
 
     from employee_history
-    where is_current
+    where hire_date is not null
 
 ),
 

@@ -19,7 +19,8 @@ renamed as (
         {{ to_date('week_end') }} as week_end_on,
         {{ to_utc_timestamp('submit_ts') }} as submitted_at,
         {{ to_integer(column_or_null('raw_performance', 'checkins', 'pulse')) }} as pulse_rating,
-        {{ to_boolean(column_or_null('raw_performance', 'checkins', 'reviewed')) }} as is_reviewed
+        {{ to_boolean(column_or_null('raw_performance', 'checkins', 'reviewed')) }} as is_reviewed,
+        {{ to_utc_timestamp(column_or_null('raw_performance', 'checkins', 'reviewed_ts')) }} as reviewed_at
 
     from source
 
