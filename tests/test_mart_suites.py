@@ -50,15 +50,16 @@ insert into marts.bridge_course_capability values
 create table marts.mart_capability_gap (
     month_start_on date, employee_id varchar, capability_id varchar, org_unit_id varchar,
     job_profile_id varchar, required_level integer, manager_assessed_level integer,
-    gap_levels integer, gap_band varchar, perception_gap integer, is_open_gap boolean
+    gap_levels integer, gap_band varchar, perception_gap integer, is_open_gap boolean,
+    is_new_in_role boolean
 );
 insert into marts.mart_capability_gap values
-    ('2024-07-01', 'E1', 'CAP-01', 'eng', 'JP-ENG', 3, 1, 2, 'low', 1, true),
-    ('2024-07-01', 'E2', 'CAP-01', 'eng', 'JP-ENG', 3, 2, 1, 'low', null, true),
-    ('2024-07-01', 'E3', 'CAP-01', 'eng', 'JP-ENG', 3, 3, 0, 'intermediate', null, false),
-    ('2024-07-01', 'E4', 'CAP-01', 'eng', 'JP-ENG', 3, 4, -1, 'high', null, false),
-    ('2024-07-01', 'E5', 'CAP-01', 'eng', 'JP-ENG', 3, null, null, 'not_assessed', null, false),
-    ('2024-07-01', 'E6', 'CAP-01', 'ops', 'JP-ENG', 3, 1, 2, 'low', null, true);
+    ('2024-07-01', 'E1', 'CAP-01', 'eng', 'JP-ENG', 3, 1, 2, 'low', 1, true, false),
+    ('2024-07-01', 'E2', 'CAP-01', 'eng', 'JP-ENG', 3, 2, 1, 'low', null, true, false),
+    ('2024-07-01', 'E3', 'CAP-01', 'eng', 'JP-ENG', 3, 3, 0, 'intermediate', null, false, false),
+    ('2024-07-01', 'E4', 'CAP-01', 'eng', 'JP-ENG', 3, 4, -1, 'high', null, false, false),
+    ('2024-07-01', 'E5', 'CAP-01', 'eng', 'JP-ENG', 3, null, null, 'not_assessed', null, false, false),
+    ('2024-07-01', 'E6', 'CAP-01', 'ops', 'JP-ENG', 3, 1, 2, 'low', null, true, false);
 
 -- eng: 5 people, 4 assessed, gaps 2, 1, 0, -1: 2 open (low), 1 intermediate, 1 high,
 -- shortfall 3, coverage 0.8, open share 0.5, mean gap 0.5, mean perception gap 1.
@@ -68,11 +69,13 @@ create table marts.mart_capability_gap_by_org_unit (
     employee_count integer, assessed_employee_count integer, open_gap_count integer,
     low_band_count integer, intermediate_band_count integer, high_band_count integer,
     shortfall_levels integer, assessment_coverage_share double precision, open_gap_share double precision,
-    avg_gap_levels double precision, avg_required_level double precision, avg_perception_gap double precision
+    avg_gap_levels double precision, avg_required_level double precision, avg_perception_gap double precision,
+    new_in_role_gap_count integer
 );
 insert into marts.mart_capability_gap_by_org_unit values
-    ('2024-07-01', 'eng', 'CAP-01', false, 5, 4, 2, 2, 1, 1, 3, 0.8, 0.5, 0.5, 3.0, 1.0),
-    ('2024-07-01', 'ops', 'CAP-01', true, null, null, null, null, null, null, null, null, null, null, null, null);
+    ('2024-07-01', 'eng', 'CAP-01', false, 5, 4, 2, 2, 1, 1, 3, 0.8, 0.5, 0.5, 3.0, 1.0, 0),
+    ('2024-07-01', 'ops', 'CAP-01', true, null, null, null, null, null, null, null, null, null, null, null, null,
+     null);
 
 -- E1's open gap on CAP-01 (required 3, assessed 1): CRS-1 and CRS-3 reach the bar
 -- exactly (ranked by course id), CRS-2 overshoots by one level.
@@ -162,7 +165,8 @@ def test_small_group_shown_fails_suppression(tmp_path: Path) -> None:
         """update marts.mart_capability_gap_by_org_unit
            set is_suppressed = false, employee_count = 1, assessed_employee_count = 1, open_gap_count = 1,
                low_band_count = 1, intermediate_band_count = 0, high_band_count = 0, shortfall_levels = 2,
-               assessment_coverage_share = 1, open_gap_share = 1, avg_gap_levels = 2, avg_required_level = 3
+               assessment_coverage_share = 1, open_gap_share = 1, avg_gap_levels = 2, avg_required_level = 3,
+               new_in_role_gap_count = 0
            where org_unit_id = 'ops'""",
     )
     result = validate_table(path, "marts", "mart_capability_gap_by_org_unit")

@@ -2,6 +2,8 @@
     Roll mart_capability_gap up to month x <group_column> x capability, suppressing
     groups of fewer than `min_group_size` employees (every measure null,
     is_suppressed true). Shared by the org unit and job profile rollups.
+    open_gap_count leaves out gaps of people new in their role (is_new_in_role); those
+    are counted in new_in_role_gap_count, and low_band_count keeps every gap of 1+.
 -#}
 {% macro capability_gap_rollup(group_column, min_group_size=5) -%}
 
@@ -22,6 +24,7 @@ grouped as (
         count(*) as employee_count,
         count(manager_assessed_level) as assessed_employee_count,
         sum(case when is_open_gap then 1 else 0 end) as open_gap_count,
+        sum(case when is_new_in_role and gap_levels >= 1 then 1 else 0 end) as new_in_role_gap_count,
         sum(case when gap_band = 'low' then 1 else 0 end) as low_band_count,
         sum(case when gap_band = 'intermediate' then 1 else 0 end) as intermediate_band_count,
         sum(case when gap_band = 'high' then 1 else 0 end) as high_band_count,
@@ -44,7 +47,8 @@ final as (
         capability_id,
         employee_count < {{ min_group_size }} as is_suppressed,
         {%- for column in ['employee_count', 'assessed_employee_count', 'open_gap_count', 'low_band_count',
-                           'intermediate_band_count', 'high_band_count', 'shortfall_levels'] %}
+                           'intermediate_band_count', 'high_band_count', 'shortfall_levels',
+                           'new_in_role_gap_count'] %}
         cast(case when employee_count >= {{ min_group_size }} then {{ column }} end as integer) as {{ column }},
         {%- endfor %}
         case

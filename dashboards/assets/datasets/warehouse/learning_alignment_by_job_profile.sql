@@ -1,4 +1,4 @@
--- Learning hours and the share aimed at the learner's own open gaps, per month x job
+-- Learning hours and the share of assessed hours aimed at the learner's own open gaps, per month x job
 -- profile (held when learning), from marts.mart_learning_alignment.
 -- Aggregate only: groups of fewer than 5 learners are left out (HR privacy rule).
 with alignment as (
@@ -8,7 +8,9 @@ with alignment as (
         job_profile_id,
         activity_count,
         learning_hours,
-        aligned_learning_hours
+        aligned_learning_hours,
+        unassessed_learning_hours,
+        outside_role_learning_hours
     from marts.mart_learning_alignment
 )
 
@@ -20,7 +22,9 @@ select
     count(distinct alignment.employee_id) as learner_count,
     cast(sum(alignment.activity_count) as bigint) as activity_count,
     sum(alignment.learning_hours) as learning_hours,
-    sum(alignment.aligned_learning_hours) as aligned_learning_hours
+    sum(alignment.aligned_learning_hours) as aligned_learning_hours,
+    sum(alignment.unassessed_learning_hours) as unassessed_learning_hours,
+    sum(alignment.outside_role_learning_hours) as outside_role_learning_hours
 from alignment
 left join marts.dim_job as job
     on alignment.job_profile_id = job.job_profile_id

@@ -1,4 +1,4 @@
--- Learning hours and the share aimed at the learner's own open gaps, per month x
+-- Learning hours and the share of assessed hours aimed at the learner's own open gaps, per month x
 -- programme (course), from marts.mart_learning_alignment.
 -- Aggregate only: groups of fewer than 5 learners are left out (HR privacy rule).
 with alignment as (
@@ -8,7 +8,9 @@ with alignment as (
         course_id,
         activity_count,
         learning_hours,
-        aligned_learning_hours
+        aligned_learning_hours,
+        unassessed_learning_hours,
+        outside_role_learning_hours
     from marts.mart_learning_alignment
 )
 
@@ -19,7 +21,9 @@ select
     count(distinct alignment.employee_id) as learner_count,
     cast(sum(alignment.activity_count) as bigint) as activity_count,
     sum(alignment.learning_hours) as learning_hours,
-    sum(alignment.aligned_learning_hours) as aligned_learning_hours
+    sum(alignment.aligned_learning_hours) as aligned_learning_hours,
+    sum(alignment.unassessed_learning_hours) as unassessed_learning_hours,
+    sum(alignment.outside_role_learning_hours) as outside_role_learning_hours
 from alignment
 left join marts.dim_course as course
     on alignment.course_id = course.course_id

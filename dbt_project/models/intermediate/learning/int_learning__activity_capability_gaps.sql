@@ -3,9 +3,16 @@
 -- with the learner's gap on that capability on the day of learning:
 --   * the job is the version of the employee's history in force on the activity date;
 --   * the bar is that job profile's required level in force on the activity date;
---   * the assessment is the latest manager assessment on or before the activity date.
+--   * the assessment is the latest manager assessment on or before the activity date,
+--     if it is at most var('capability_rating_validity_days') old that day (an older
+--     rating counts as none, as in mart_capability_gap).
 -- is_aimed_at_open_gap: the learner was below the bar (gap >= 1) that day. A course on a
--- capability the job does not require, or not yet assessed, is not aimed at an open gap.
+-- capability the job does not require, or not assessed, is not aimed at an open gap.
+-- A gap against a new role's bar counts here even during the new-in-role grace period:
+-- learning towards the new bar is exactly what the grace period is for.
+-- is_unassessed: the job requires the capability but the learner had no valid manager
+-- rating that day, so nobody knows whether the learning met a gap; mart_learning_alignment
+-- reports these hours apart instead of counting them as misaligned.
 -- Activities of unresolved learners or outside an employment period are left out: they
 -- have no gap to aim at.
 {{ config(materialized='table') }}
@@ -121,6 +128,7 @@ manager_assessments_before as (
         with_bar.learning_activity_id,
         with_bar.capability_id,
         assessments.assessed_level,
+        assessments.assessed_on,
         row_number() over (
             partition by with_bar.learning_activity_id, with_bar.capability_id
             order by assessments.assessed_on desc, assessments.submitted_at desc nulls last, assessments.assessment_id desc
@@ -132,6 +140,23 @@ manager_assessments_before as (
         and with_bar.capability_id = assessments.capability_id
         and assessments.rater_type = 'manager'
         and assessments.assessed_on <= with_bar.activity_on
+
+),
+
+valid_manager_assessments as (
+
+    select
+        manager_assessments_before.learning_activity_id,
+        manager_assessments_before.capability_id,
+        manager_assessments_before.assessed_level
+
+    from manager_assessments_before
+    inner join with_bar
+        on manager_assessments_before.learning_activity_id = with_bar.learning_activity_id
+        and manager_assessments_before.capability_id = with_bar.capability_id
+    where manager_assessments_before.recency_rank = 1
+        and {{ dbt.datediff('manager_assessments_before.assessed_on', 'with_bar.activity_on', 'day') }}
+            <= {{ var('capability_rating_validity_days') }}
 
 ),
 
@@ -149,16 +174,17 @@ gaps as (
         with_bar.target_level,
         with_bar.learning_hours,
         with_bar.required_level,
-        manager_assessments_before.assessed_level as manager_assessed_level,
-        with_bar.required_level - manager_assessments_before.assessed_level as gap_levels,
-        coalesce(with_bar.required_level - manager_assessments_before.assessed_level >= 1, false)
-            as is_aimed_at_open_gap
+        valid_manager_assessments.assessed_level as manager_assessed_level,
+        with_bar.required_level - valid_manager_assessments.assessed_level as gap_levels,
+        coalesce(with_bar.required_level - valid_manager_assessments.assessed_level >= 1, false)
+            as is_aimed_at_open_gap,
+        (with_bar.required_level is not null and valid_manager_assessments.assessed_level is null)
+            as is_unassessed
 
     from with_bar
-    left join manager_assessments_before
-        on with_bar.learning_activity_id = manager_assessments_before.learning_activity_id
-        and with_bar.capability_id = manager_assessments_before.capability_id
-        and manager_assessments_before.recency_rank = 1
+    left join valid_manager_assessments
+        on with_bar.learning_activity_id = valid_manager_assessments.learning_activity_id
+        and with_bar.capability_id = valid_manager_assessments.capability_id
 
 )
 

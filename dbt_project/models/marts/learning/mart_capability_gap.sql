@@ -6,12 +6,19 @@
 -- the required level in force at the month end for that job profile; assessments are
 -- the latest manager and self assessments as of the month end (peer and LMS test
 -- levels are shown beside them; the gap is judged on the manager's).
+-- Fair-gap rules (see docs/DECISIONS.md):
+--   * a rating older than var('capability_rating_validity_days') at the month end counts
+--     as not assessed (its date and age stay visible: assessed_on, assessment_age_days);
+--   * peer ratings of one cycle are averaged (peer_assessed_level, peer_rating_count);
+--   * during var('new_in_role_grace_days') after a promotion or transfer to another job
+--     profile (is_new_in_role) the gap against the new bar is shown, with its band, but
+--     is not an open gap.
 
 with
 
 employee_months as (
 
-    select * from {{ ref('int_people__employee_months') }}
+    select * from {{ ref('int_capability__employee_months_in_role') }}
 
 ),
 
@@ -27,6 +34,22 @@ latest_assessments as (
 
 ),
 
+valid_assessments as (
+
+    select
+        latest_assessments.*,
+        {{ dbt.datediff('latest_assessments.assessed_on', 'latest_assessments.month_end_on', 'day') }}
+            as assessment_age_days,
+        coalesce(
+            {{ dbt.datediff('latest_assessments.assessed_on', 'latest_assessments.month_end_on', 'day') }}
+                > {{ var('capability_rating_validity_days') }},
+            false
+        ) as is_expired
+
+    from latest_assessments
+
+),
+
 required_capabilities as (
 
     select
@@ -37,6 +60,8 @@ required_capabilities as (
         employee_months.org_unit_id,
         employee_months.job_profile_id,
         employee_months.job_level,
+        employee_months.role_started_on,
+        employee_months.is_new_in_role,
         required_levels.required_level
 
     from employee_months
@@ -54,28 +79,33 @@ with_assessments as (
 
     select
         required_capabilities.*,
-        manager_assessments.assessed_level as manager_assessed_level,
-        self_assessments.assessed_level as self_assessed_level,
-        peer_assessments.assessed_level as peer_assessed_level,
-        test_assessments.assessed_level as test_assessed_level
+        case when not manager_assessments.is_expired then manager_assessments.assessed_level end
+            as manager_assessed_level,
+        manager_assessments.assessed_on,
+        manager_assessments.assessment_age_days,
+        coalesce(manager_assessments.is_expired, false) as is_assessment_expired,
+        case when not self_assessments.is_expired then self_assessments.assessed_level end as self_assessed_level,
+        case when not peer_assessments.is_expired then peer_assessments.mean_assessed_level end as peer_assessed_level,
+        case when not peer_assessments.is_expired then peer_assessments.rating_count end as peer_rating_count,
+        case when not test_assessments.is_expired then test_assessments.assessed_level end as test_assessed_level
 
     from required_capabilities
-    left join latest_assessments as manager_assessments
+    left join valid_assessments as manager_assessments
         on required_capabilities.employee_id = manager_assessments.employee_id
         and required_capabilities.capability_id = manager_assessments.capability_id
         and required_capabilities.month_start_on = manager_assessments.month_start_on
         and manager_assessments.rater_type = 'manager'
-    left join latest_assessments as self_assessments
+    left join valid_assessments as self_assessments
         on required_capabilities.employee_id = self_assessments.employee_id
         and required_capabilities.capability_id = self_assessments.capability_id
         and required_capabilities.month_start_on = self_assessments.month_start_on
         and self_assessments.rater_type = 'self'
-    left join latest_assessments as peer_assessments
+    left join valid_assessments as peer_assessments
         on required_capabilities.employee_id = peer_assessments.employee_id
         and required_capabilities.capability_id = peer_assessments.capability_id
         and required_capabilities.month_start_on = peer_assessments.month_start_on
         and peer_assessments.rater_type = 'peer'
-    left join latest_assessments as test_assessments
+    left join valid_assessments as test_assessments
         on required_capabilities.employee_id = test_assessments.employee_id
         and required_capabilities.capability_id = test_assessments.capability_id
         and required_capabilities.month_start_on = test_assessments.month_start_on
@@ -109,9 +139,15 @@ final as (
         gap_levels,
         {{ capability_gap_band('gap_levels') }} as gap_band,
         perception_gap,
-        coalesce(gap_levels >= 1, false) as is_open_gap,
-        peer_assessed_level,
-        test_assessed_level
+        coalesce(gap_levels >= 1 and not is_new_in_role, false) as is_open_gap,
+        cast(peer_assessed_level as double precision) as peer_assessed_level,
+        test_assessed_level,
+        is_new_in_role,
+        role_started_on,
+        cast(assessed_on as date) as assessed_on,
+        cast(assessment_age_days as integer) as assessment_age_days,
+        is_assessment_expired,
+        cast(peer_rating_count as integer) as peer_rating_count
 
     from gaps
 
