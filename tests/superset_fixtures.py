@@ -8,10 +8,10 @@ across the org units: Analyst (5: three engineers, two sales people), Specialist
 Counsel (Legal's 4, below the threshold again).
 
 The other dashboards' marts follow the same people: learning alignment, Kirkpatrick
-measures, retention, impact estimates, spend and ROI, each with one group of 4 (Legal,
-its Contract Law course, a retention group the mart forgot to flag, an impact estimate
-on 4 treated people, a 4-participant programme) whose values would change the expected
-numbers if it leaked. Data Health reads quality.results, quality.quarantine_counts,
+measures, turnover, impact estimates, spend and ROI, each with one group of 4 (Legal,
+its Contract Law course, a suppressed turnover window, an impact estimate on 4 treated
+people, a 4-participant programme) whose values would change the expected numbers if
+it leaked. Data Health reads quality.results, quality.quarantine_counts,
 the raw schemas' _dlt_loads tables (two check runs on 2024-06-01 and 2024-06-02) and
 marts.mart_load_reconciliation (two HR file drops and a finance export, one file rejected)
 and marts.mart_xapi_conformance (three rules, one statement breaking two of them).
@@ -426,6 +426,8 @@ def alignment_rows() -> list[tuple]:
                     hours,
                     aligned_hours,
                     aligned_hours / hours,
+                    0.0,
+                    0.0,
                 )
             )
     return rows
@@ -461,23 +463,23 @@ EXPECTED_EFFECTIVENESS = {
     },
 }
 
-# marts.mart_retention: (year, hire-year cohort, trained, suppressed by the mart, headcount, leavers)
-RETENTION = [
-    (2024, 2020, True, False, 6, 1),
-    (2024, 2020, False, False, 8, 2),
-    (2024, 2021, True, True, None, None),
-    (2024, 2021, False, False, 5, 0),
-    (2024, 2022, False, False, 4, 4),  # a group of 4 the mart did not flag: the dataset drops it
-    (2025, 2020, True, False, 10, 1),
-    (2025, 2020, False, False, 10, 3),
+# marts.mart_turnover: (grain, period start, period end, org unit, partial, suppressed,
+# leavers, voluntary, involuntary, average headcount). The trailing-12-month chart shows the
+# company's complete windows only: voluntary 8 / 100 and involuntary 2 / 100 for the window
+# ending November 2024, 9 / 120 and 3 / 120 for the one ending December. Left out: a
+# window cut short by the as-of date, an org unit's window, a month, and a suppressed
+# window (an average of 4 people).
+TURNOVER = [
+    ("trailing_12_months", date(2023, 12, 1), date(2024, 11, 30), None, False, False, 10, 8, 2, 100.0),
+    ("trailing_12_months", date(2024, 1, 1), date(2024, 12, 31), None, False, False, 12, 9, 3, 120.0),
+    ("trailing_12_months", date(2024, 2, 1), date(2025, 1, 15), None, True, False, 5, 5, 0, 121.0),
+    ("trailing_12_months", date(2024, 1, 1), date(2024, 12, 31), "eng", False, False, 4, 4, 0, 40.0),
+    ("month", date(2024, 12, 1), date(2024, 12, 31), None, False, False, 1, 1, 0, 119.0),
+    ("trailing_12_months", date(2022, 11, 1), date(2023, 10, 31), None, False, True, None, None, None, None),
 ]
-# retention rate = 1 - leavers / headcount: 2024 trained 1 - 1/6, untrained 1 - 2/13
-# (a leak of the group of 4 would give 1 - 6/17), 2025 trained 0.9, untrained 0.7
-EXPECTED_RETENTION = {
-    (date(2024, 1, 1), "Trained (prior 12 months)"): 5 / 6,
-    (date(2024, 1, 1), "Not trained"): 11 / 13,
-    (date(2025, 1, 1), "Trained (prior 12 months)"): 0.9,
-    (date(2025, 1, 1), "Not trained"): 0.7,
+EXPECTED_TURNOVER = {
+    date(2024, 11, 1): (8 / 100, 2 / 100),
+    date(2024, 12, 1): (9 / 120, 3 / 120),
 }
 
 IMPACT_PLAN = ("impact/plans/programmes.yml", "2026.11-1")
@@ -731,11 +733,15 @@ def write_learning_marts(con: duckdb.DuckDBPyConnection) -> None:
             activity_count integer,
             learning_hours double,
             aligned_learning_hours double,
-            alignment_share double
+            alignment_share double,
+            unassessed_learning_hours double,
+            outside_role_learning_hours double
         )
         """
     )
-    con.executemany("insert into marts.mart_learning_alignment values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", alignment_rows())
+    con.executemany(
+        "insert into marts.mart_learning_alignment values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", alignment_rows()
+    )
     con.execute(
         """
         create table marts.mart_learning_effectiveness (
@@ -782,20 +788,33 @@ def write_learning_marts(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        create table marts.mart_retention (
-            year_number integer,
-            hire_year_cohort integer,
-            is_trained boolean,
-            is_suppressed boolean,
-            headcount integer,
+        create table marts.mart_turnover (
+            period_start_on date,
+            period_grain varchar,
+            org_unit_id varchar,
             leaver_count integer,
-            turnover_rate double
+            voluntary_leaver_count integer,
+            involuntary_leaver_count integer,
+            average_headcount double,
+            turnover_rate double,
+            is_partial_period boolean,
+            period_end_on date,
+            unclassified_leaver_count integer,
+            is_suppressed boolean,
+            costed_leaver_count integer,
+            turnover_cost_amount double
         )
         """
     )
     con.executemany(
-        "insert into marts.mart_retention values (?, ?, ?, ?, ?, ?, ?)",
-        [(*row, None if row[4] is None else row[5] / row[4]) for row in RETENTION],
+        "insert into marts.mart_turnover values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (start, grain, unit, leavers, voluntary, involuntary, headcount)
+            + (None if headcount is None else leavers / headcount, partial, end)
+            + (None if leavers is None else leavers - voluntary - involuntary, suppressed, leavers)
+            + (None if leavers is None else leavers * 10000.0,)
+            for grain, start, end, unit, partial, suppressed, leavers, voluntary, involuntary, headcount in TURNOVER
+        ],
     )
     con.execute(
         """
@@ -854,27 +873,38 @@ SPEND = [
 ]
 
 ROI_VALUE_PER_POINT, ROI_BENEFIT_YEARS = 1000.0, 2.0
+# Phillips' allocated categories as shares of delivery: design and development, L&D staff
+# and administration, evaluation (10 % + 15 % + 5 % = 30 % of delivery).
+ROI_ALLOCATED_SHARES = (0.10, 0.15, 0.05)
+REASON_OF_STATUS = {None: "no_plan", "insufficient evidence": "insufficient_evidence", "underpowered": "underpowered"}
 
 
 def roi_row(
     programme,
-    year,
+    cohort,
     participants,
     completers,
-    direct,
+    delivery,
     participant_time,
-    budget,
     status,
+    significant,
     estimate,
     ci_low,
     ci_high,
-    gap_assessed,
-    gap_points,
 ):
-    """A marts.mart_training_roi row computed the way its model does (per programme x year)."""
-    cost = direct + participant_time
-    benefit = low = high = None
+    """A marts.mart_training_roi row computed the way its model does (programme x completion cohort)."""
+    allocated = [delivery * share for share in ROI_ALLOCATED_SHARES]
+    cost = delivery + participant_time + sum(allocated)
     if status == "estimated":
+        reason = (
+            None
+            if significant and completers > 0
+            else ("no_evidence_of_effect" if not significant else "no_completers")
+        )
+    else:
+        reason = REASON_OF_STATUS[status]
+    benefit = low = high = None
+    if reason is None:
         benefit, low, high = (
             value * ROI_VALUE_PER_POINT * ROI_BENEFIT_YEARS * completers for value in (estimate, ci_low, ci_high)
         )
@@ -890,29 +920,28 @@ def roi_row(
         band = "loss" if roi(high) < 0 else "positive" if roi(low) > 0 else "break-even range"
     return (
         programme,
-        year,
+        cohort,
         participants,
         completers,
-        direct,
+        participants - completers,
+        delivery,
         0.0,
         0.0,
-        direct,
+        delivery,
         participant_time,
+        *allocated,
         cost,
         cost / participants,
         "EUR",
-        f"{year}-v1",
-        budget,
-        direct - budget,
-        direct / budget,
+        reason is None,
+        reason,
         status,
+        None if estimate is None else significant,
+        None if estimate is None else ("positive effect" if reason is None else "no evidence of an effect"),
         estimate,
         ci_low,
         ci_high,
-        None if estimate is None else 0.001,
-        None if estimate is None else 40,
-        None if estimate is None else "run-2",
-        None if estimate is None else IMPACT_ESTIMATED_AT,
+        None if estimate is None else 0.004,
         ROI_VALUE_PER_POINT,
         ROI_BENEFIT_YEARS,
         benefit,
@@ -925,22 +954,68 @@ def roi_row(
         roi(low),
         roi(high),
         band,
-        gap_assessed,
-        gap_points,
-        cost / gap_points if gap_points and gap_points > 0 else None,
     )
 
 
-# (programme, year, participants, completers, direct, participant time, budget, status,
-# review-rating estimate, ci low, ci high, completers with gap measures, gap points closed)
+# (programme, completion cohort, participants, completers, delivery, participant time,
+# impact status, significant after adjustment, review-rating estimate, ci low, ci high)
 ROI = [
-    roi_row("CRS-A", 2023, 5, 5, 2000.0, 1000.0, 2500.0, "estimated", 0.2, 0.1, 0.3, 5, 6.0),
-    roi_row("CRS-A", 2024, 11, 9, 6800.0, 2200.0, 6000.0, "estimated", 0.2, 0.1, 0.3, 6, 9.0),
-    # gap points closed measured on 3 completers: blanked
-    roi_row("CRS-B", 2024, 11, 11, 3500.0, 2600.0, 4000.0, "insufficient evidence", None, None, None, 3, 2.0),
+    roi_row("CRS-A", 2023, 5, 5, 2000.0, 1000.0, "estimated", True, 0.2, 0.1, 0.3),
+    roi_row("CRS-A", 2024, 11, 9, 6800.0, 2200.0, "estimated", True, 0.2, 0.1, 0.3),
+    roi_row("CRS-B", 2024, 11, 11, 3500.0, 2600.0, "insufficient evidence", None, None, None, None),
     # 4 participants: left out
-    roi_row("CRS-C", 2024, 4, 4, 4000.0, 8000.0, 5000.0, "estimated", 2.0, 1.5, 2.5, 4, 10.0),
+    roi_row("CRS-C", 2024, 4, 4, 4000.0, 8000.0, "estimated", True, 2.0, 1.5, 2.5),
 ]
+ROI_REASONS = (
+    "no_plan",
+    "insufficient_evidence",
+    "pre_trend_failed",
+    "placebo_failed",
+    "imbalanced",
+    "underpowered",
+    "no_evidence_of_effect",
+    "no_completers",
+)
+
+
+def portfolio_rows() -> list[tuple]:
+    """marts.mart_training_portfolio from ROI, per cohort year and for all years."""
+    rows = []
+    for label, cohort in (("2023", 2023), ("2024", 2024), ("all years", None)):
+        picked = [r for r in ROI if cohort is None or r[1] == cohort]
+        total = sum(r[13] for r in picked)
+        evaluated = [r for r in picked if r[16]]
+        spend = sum(r[13] for r in evaluated)
+
+        def roi(index, evaluated=evaluated, spend=spend):
+            return 100 * (sum(r[index] for r in evaluated) - spend) / spend if spend else None
+
+        rows.append(
+            (cohort, label, total, spend, spend / total, total - spend, roi(27), roi(28), roi(29))
+            + tuple(sum(r[13] for r in picked if r[17] == reason) for reason in ROI_REASONS)
+            + (ROI_VALUE_PER_POINT, ROI_BENEFIT_YEARS, "EUR")
+        )
+    return rows
+
+
+def sensitivity_rows() -> list[tuple]:
+    """marts.mart_training_roi_sensitivity from ROI at 500 / 1000 / 2000 a point x 1 / 2 years."""
+    rows = []
+    for r in ROI:
+        for value in (500.0, 1000.0, 2000.0):
+            for years in (1.0, 2.0):
+                cost, completers = r[13], r[3]
+                values = [None] * 3 if not r[16] else [e * value * years * completers for e in (r[21], r[22], r[23])]
+                rois = [None if v is None else 100 * (v - cost) / cost for v in values]
+                rows.append(
+                    (r[0], r[1], value, years, value == ROI_VALUE_PER_POINT and years == ROI_BENEFIT_YEARS)
+                    + (completers, cost, r[16], r[17], values[0], *rois, "EUR")
+                )
+    return rows
+
+
+# (programme, year, direct spend, budget): the latest approved version, 2024 only.
+BUDGET = [("CRS-A", 2024, 6800.0, 6000.0), ("CRS-B", 2024, 3500.0, 4000.0), ("CRS-C", 2024, 4000.0, 5000.0)]
 
 EXPECTED_SPEND = {
     # all spend in 2024, Legal's included (15 learners company-wide): 6800 + 8000 + 12000 + 300 + 200
@@ -970,19 +1045,30 @@ EXPECTED_SPEND = {
         ("Presenting With Impact", "participant_time"): 2600.0,
         ("Not tied to a programme", "vendor"): 200.0,
     },
-    # cost over gap points closed, from the sums: Data Foundations (3000 + 9000) / (6 + 9);
-    # Presenting With Impact's points rest on 3 completers: blanked
-    "cost_per_gap_point": {"Data Foundations": 800.0, "Presenting With Impact": None},
-    # ROI % (low, ROI, high) per programme-year: 2023 benefit 0.2 x 1000 x 2 x 5 = 2000 on
-    # 3000 cost -> -33.3 % (0.1 -> -66.7 %, 0.3 -> 0 %); 2024 3600 on 9000 -> -60 % (-80, -40)
+    # ROI % (low, ROI, high) per programme and completion cohort: 2023 cost 2000 delivery +
+    # 600 allocated + 1000 time = 3600, benefit 0.2 x 1000 x 2 x 5 = 2000 (1000-3000) ->
+    # -44.4 % (-72.2 % to -16.7 %); 2024 cost 6800 + 2040 + 2200 = 11040, benefit 3600
+    # (1800-5400) -> -67.4 % (-83.7 % to -51.1 %)
     "roi_interval": {
-        "Data Foundations (2023)": (-200 / 3, -100 / 3, 0.0),
-        "Data Foundations (2024)": (-80.0, -60.0, -40.0),
+        "Data Foundations (2023)": ((1000 - 3600) / 36, (2000 - 3600) / 36, (3000 - 3600) / 36),
+        "Data Foundations (2024)": ((1800 - 11040) / 110.4, (3600 - 11040) / 110.4, (5400 - 11040) / 110.4),
     },
-    # direct spend against the budget, budgeted years: Data Foundations 2000 + 6800 vs
-    # 2500 + 6000, Presenting With Impact 3500 vs 4000
-    "against_plan": {"Data Foundations": (8800.0, 8500.0), "Presenting With Impact": (3500.0, 4000.0)},
-    "budget_used": 12300.0 / 12500.0,
+    # direct spend against the budget, 2024: Data Foundations 6800 vs 6000 (over plan),
+    # Presenting With Impact 3500 vs 4000; Contract Law Refresher (4 learners) hidden
+    "against_plan": {"Data Foundations": (6800.0, 6000.0), "Presenting With Impact": (3500.0, 4000.0)},
+    "budget_used": 10300.0 / 10000.0,
+    # portfolio, all cohorts: Data Foundations 3600 + 11040, Presenting With Impact
+    # 3500 + 1050 + 2600 = 7150 (insufficient evidence), Contract Law Refresher 4000 + 1200
+    # + 8000 = 13200 (evaluated; hidden only where it stands alone): total 34990, evaluated
+    # 27840; benefits low 1000 + 1800 + 12000 = 14800, high 3000 + 5400 + 20000 = 28400
+    "portfolio_total": 34990.0,
+    "portfolio_evaluated_share": 27840.0 / 34990.0,
+    "portfolio_roi_low": (14800 - 27840) / 278.4,
+    "portfolio_roi_high": (28400 - 27840) / 278.4,
+    "portfolio_insufficient_evidence": 7150.0,
+    # sensitivity: Data Foundations 2024 at 2000 a point x 2 years: 0.2 x 2000 x 2 x 9 = 7200
+    # on 11040 -> -34.8 %
+    "sensitivity_df_2024_2000_2": (7200 - 11040) / 110.4,
 }
 
 
@@ -1026,22 +1112,69 @@ def write_finance_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         create table marts.mart_training_roi (
-            programme_id varchar, year_number integer, participant_count integer, completer_count integer,
-            vendor_cost_amount double, instructor_cost_amount double, venue_cost_amount double,
-            direct_cost_amount double, participant_time_cost_amount double, fully_loaded_cost_amount double,
-            cost_per_participant_amount double, currency_code varchar, budget_plan_version varchar,
-            budget_amount double, budget_variance_amount double, budget_used_share double,
-            evaluation_status varchar, impact_estimate double, impact_ci_low double, impact_ci_high double,
-            impact_p_value double, impact_n_treated integer, impact_run_id varchar, impact_estimated_at timestamp,
-            value_per_rating_point_amount double, benefit_years double, benefit_amount double,
-            benefit_low_amount double, benefit_high_amount double, benefit_cost_ratio double,
+            programme_id varchar, cohort_year_number integer, participant_count integer, completer_count integer,
+            non_completer_count integer, vendor_cost_amount double, instructor_cost_amount double,
+            venue_cost_amount double, delivery_cost_amount double, participant_time_cost_amount double,
+            design_development_cost_amount double, ld_staff_admin_cost_amount double, evaluation_cost_amount double,
+            fully_loaded_cost_amount double, cost_per_participant_amount double, currency_code varchar,
+            is_evaluated boolean, evaluation_reason varchar, impact_status varchar, is_impact_significant boolean,
+            impact_conclusion varchar, impact_estimate double, impact_ci_low double, impact_ci_high double,
+            impact_p_value_adjusted double, value_per_rating_point_amount double, benefit_years double,
+            benefit_amount double, benefit_low_amount double, benefit_high_amount double, benefit_cost_ratio double,
             benefit_cost_ratio_low double, benefit_cost_ratio_high double, roi_pct double, roi_low_pct double,
-            roi_high_pct double, roi_band varchar, gap_assessed_completer_count integer,
-            gap_points_closed double, cost_per_gap_point_closed_amount double
+            roi_high_pct double, roi_band varchar
         )
         """
     )
-    con.executemany(f"insert into marts.mart_training_roi values ({', '.join('?' * 39)})", ROI)
+    con.executemany(f"insert into marts.mart_training_roi values ({', '.join('?' * 37)})", ROI)
+    con.execute(
+        """
+        create table marts.mart_training_portfolio (
+            cohort_year_number integer, period_label varchar, total_spend_amount double,
+            evaluated_spend_amount double, evaluated_spend_share double, unevaluated_spend_amount double,
+            roi_pct double, roi_low_pct double, roi_high_pct double, spend_no_plan_amount double,
+            spend_insufficient_evidence_amount double, spend_pre_trend_failed_amount double,
+            spend_placebo_failed_amount double, spend_imbalanced_amount double, spend_underpowered_amount double,
+            spend_no_evidence_of_effect_amount double, spend_no_completers_amount double,
+            value_per_rating_point_amount double, benefit_years double, currency_code varchar,
+            programme_count integer default 0, evaluated_programme_count integer default 0
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_training_portfolio (cohort_year_number, period_label, total_spend_amount,"
+        " evaluated_spend_amount, evaluated_spend_share, unevaluated_spend_amount, roi_pct, roi_low_pct,"
+        " roi_high_pct, spend_no_plan_amount, spend_insufficient_evidence_amount, spend_pre_trend_failed_amount,"
+        " spend_placebo_failed_amount, spend_imbalanced_amount, spend_underpowered_amount,"
+        " spend_no_evidence_of_effect_amount, spend_no_completers_amount, value_per_rating_point_amount,"
+        f" benefit_years, currency_code) values ({', '.join('?' * 20)})",
+        portfolio_rows(),
+    )
+    con.execute(
+        """
+        create table marts.mart_training_roi_sensitivity (
+            programme_id varchar, cohort_year_number integer, value_per_rating_point_amount double,
+            benefit_years double, is_base_case boolean, completer_count integer, fully_loaded_cost_amount double,
+            is_evaluated boolean, evaluation_reason varchar, benefit_amount double, roi_pct double,
+            roi_low_pct double, roi_high_pct double, currency_code varchar
+        )
+        """
+    )
+    con.executemany(
+        f"insert into marts.mart_training_roi_sensitivity values ({', '.join('?' * 14)})", sensitivity_rows()
+    )
+    con.execute(
+        """
+        create table marts.mart_training_budget (
+            programme_id varchar, year_number integer, direct_cost_amount double, budget_plan_version varchar,
+            budget_amount double, budget_variance_amount double, budget_used_share double, currency_code varchar
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.mart_training_budget values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(p, y, spend, f"{y}-v1", budget, spend - budget, spend / budget, "EUR") for p, y, spend, budget in BUDGET],
+    )
 
 
 # ---------------------------------------------------------------------- Data Health

@@ -21,7 +21,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -37,8 +37,8 @@ from tests.superset_fixtures import (
     EXPECTED_IMPACT_INTERVALS,
     EXPECTED_JOB_PROFILE_HEATMAP,
     EXPECTED_LEARNING,
-    EXPECTED_RETENTION,
     EXPECTED_SPEND,
+    EXPECTED_TURNOVER,
     GAPS,
     LATEST_MONTH,
     MONTHS,
@@ -295,16 +295,11 @@ def check_impact_table(results: list[dict[str, Any]]) -> None:
     assert small["evidence_status"] == "suppressed (fewer than 5 people)"
 
 
-def check_retention(results: list[dict[str, Any]]) -> None:
-    rows = only(results, 2)
-    got = {}
-    for row in rows:
-        year = row["year_start_on"]
-        for group in ("Trained (prior 12 months)", "Not trained"):
-            got[(year, group)] = row[group]
-    for (year, group), value in EXPECTED_RETENTION.items():
-        assert got[(epoch_ms(year), group)] == pytest.approx(value), (year, group)
-    assert got[(epoch_ms(MONTHS[0].replace(month=1, day=1)), "Not trained")] == pytest.approx(11 / 13)
+def check_turnover(results: list[dict[str, Any]]) -> None:
+    rows = only(results, 2)  # the company's complete windows only
+    got = {row["period_end_on"]: (row["voluntary_turnover"], row["involuntary_turnover"]) for row in rows}
+    assert got == {epoch_ms(month): pytest.approx(rates) for month, rates in EXPECTED_TURNOVER.items()}
+    assert got[epoch_ms(date(2024, 12, 1))] == pytest.approx((0.075, 0.025))
 
 
 def check_spend_total(results: list[dict[str, Any]]) -> None:
@@ -337,7 +332,7 @@ def check_spend_by_org_unit(results: list[dict[str, Any]]) -> None:
 
 
 def check_budget_used(results: list[dict[str, Any]]) -> None:
-    assert only(results, 1)[0]["budget_used"] == pytest.approx(EXPECTED_SPEND["budget_used"]) == 0.984
+    assert only(results, 1)[0]["budget_used"] == pytest.approx(EXPECTED_SPEND["budget_used"]) == 1.03
 
 
 def check_spend_against_plan(results: list[dict[str, Any]]) -> None:
@@ -350,19 +345,74 @@ def check_spend_against_plan(results: list[dict[str, Any]]) -> None:
 
 
 def check_roi_table(results: list[dict[str, Any]]) -> None:
-    rows = only(results, 3)  # programme-years; Contract Law Refresher's 4 participants left out
+    rows = only(results, 3)  # programme cohorts; Contract Law Refresher's 4 participants left out
     by_key = {(row["programme_name"], row["year_number"]): row for row in rows}
     assert set(by_key) == {("Data Foundations", 2023), ("Data Foundations", 2024), ("Presenting With Impact", 2024)}
     row = by_key[("Data Foundations", 2024)]
-    assert row["benefit_cost_ratio"] == pytest.approx(0.4)  # 3600 / 9000
-    assert (row["roi_low_pct"], row["roi_pct"], row["roi_high_pct"]) == pytest.approx((-80.0, -60.0, -40.0))
+    assert row["fully_loaded_cost_amount"] == pytest.approx(11040.0)  # 6800 + 30 % allocated + 2200
+    assert row["benefit_cost_ratio"] == pytest.approx(3600 / 11040)
+    low, roi, high = EXPECTED_SPEND["roi_interval"]["Data Foundations (2024)"]
+    assert (row["roi_low_pct"], row["roi_pct"], row["roi_high_pct"]) == pytest.approx((low, roi, high))
     assert row["roi_band"] == "loss"
-    assert by_key[("Data Foundations", 2023)]["roi_band"] == "break-even range"
+    assert (row["evaluation_reason"], row["value_per_rating_point_amount"], row["benefit_years"]) == (
+        "evaluated",
+        1000.0,
+        2.0,
+    )
+    assert by_key[("Data Foundations", 2023)]["roi_band"] == "loss"
     not_evaluated = by_key[("Presenting With Impact", 2024)]
-    assert not_evaluated["evaluation_status"] == "insufficient evidence"
+    assert not_evaluated["evaluation_reason"] == "insufficient_evidence"
     assert not_evaluated["roi_pct"] is None and not_evaluated["benefit_amount"] is None
-    # gap points closed by 3 measured completers: blanked
-    assert not_evaluated["gap_points_closed"] is None and not_evaluated["cost_per_gap_point_closed_amount"] is None
+
+
+def check_portfolio_spend(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["total_spend"] == pytest.approx(EXPECTED_SPEND["portfolio_total"])
+
+
+def check_portfolio_evaluated_share(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["evaluated_share"] == pytest.approx(EXPECTED_SPEND["portfolio_evaluated_share"])
+
+
+def check_portfolio_roi_low(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["portfolio_roi_low"] == pytest.approx(EXPECTED_SPEND["portfolio_roi_low"])
+
+
+def check_portfolio_roi_high(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["portfolio_roi_high"] == pytest.approx(EXPECTED_SPEND["portfolio_roi_high"])
+
+
+def check_value_per_rating_point(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["value_per_rating_point"] == 1000.0
+
+
+def check_benefit_years(results: list[dict[str, Any]]) -> None:
+    assert only(results, 1)[0]["benefit_years"] == 2.0
+
+
+def check_portfolio_table(results: list[dict[str, Any]]) -> None:
+    rows = {row["period_label"]: row for row in only(results, 3)}  # 2023, 2024, all years
+    assert set(rows) == {"2023", "2024", "all years"}
+    overall = rows["all years"]
+    assert overall["total_spend_amount"] == pytest.approx(EXPECTED_SPEND["portfolio_total"])
+    assert overall["spend_insufficient_evidence_amount"] == pytest.approx(
+        EXPECTED_SPEND["portfolio_insufficient_evidence"]
+    )
+    assert overall["roi_low_pct"] == pytest.approx(EXPECTED_SPEND["portfolio_roi_low"])
+    assert rows["2023"]["evaluated_spend_share"] == pytest.approx(1.0)
+
+
+def check_roi_sensitivity(results: list[dict[str, Any]]) -> None:
+    rows = only(results, 18)  # 3 visible cohorts x 3 values of a point x 2 benefit-years assumptions
+    by_key = {
+        (row["programme_name"], row["year_number"], row["value_per_rating_point_amount"], row["benefit_years"]): row
+        for row in rows
+    }
+    assert by_key[("Data Foundations", 2024, 2000.0, 2.0)]["roi_pct"] == pytest.approx(
+        EXPECTED_SPEND["sensitivity_df_2024_2000_2"]
+    )
+    assert by_key[("Data Foundations", 2024, 1000.0, 2.0)]["is_base_case"] is True
+    unevaluated = [row for row in rows if row["programme_name"] == "Presenting With Impact"]
+    assert {(row["evaluation_reason"], row["roi_pct"]) for row in unevaluated} == {("insufficient_evidence", None)}
 
 
 def check_roi_interval(results: list[dict[str, Any]]) -> None:
@@ -373,13 +423,6 @@ def check_roi_interval(results: list[dict[str, Any]]) -> None:
     assert got.keys() == EXPECTED_SPEND["roi_interval"].keys()
     for label, bounds in EXPECTED_SPEND["roi_interval"].items():
         assert got[label] == pytest.approx(bounds), label
-
-
-def check_cost_per_gap_point(results: list[dict[str, Any]]) -> None:
-    rows = only(results, 2)
-    got = {row["programme_name"]: row["cost_per_gap_point"] for row in rows}
-    assert got["Data Foundations"] == pytest.approx(EXPECTED_SPEND["cost_per_gap_point"]["Data Foundations"]) == 800
-    assert got["Presenting With Impact"] is None
 
 
 def hours_since(loaded_at: datetime) -> float:
@@ -507,7 +550,7 @@ CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_FILES["kirkpatrick_measures_by_programme"]: check_kirkpatrick_measures,
     **{CHART_FILES[f"impact_interval_{o}"]: make_interval_check(o) for o in EXPECTED_IMPACT_INTERVALS},
     CHART_FILES["impact_estimates_table"]: check_impact_table,
-    CHART_FILES["retention_trained_vs_untrained"]: check_retention,
+    CHART_FILES["turnover_trailing_12_months"]: check_turnover,
     CHART_FILES["training_spend_total_kpi"]: check_spend_total,
     CHART_FILES["training_cost_per_employee_kpi"]: check_cost_per_employee,
     CHART_FILES["training_cost_per_hour_kpi"]: check_cost_per_hour,
@@ -517,7 +560,14 @@ CHECKS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     CHART_FILES["training_spend_against_plan"]: check_spend_against_plan,
     CHART_FILES["training_roi_table"]: check_roi_table,
     CHART_FILES["training_roi_interval"]: check_roi_interval,
-    CHART_FILES["training_cost_per_gap_point"]: check_cost_per_gap_point,
+    CHART_FILES["training_portfolio_spend_kpi"]: check_portfolio_spend,
+    CHART_FILES["training_portfolio_evaluated_share_kpi"]: check_portfolio_evaluated_share,
+    CHART_FILES["training_portfolio_roi_low_kpi"]: check_portfolio_roi_low,
+    CHART_FILES["training_portfolio_roi_high_kpi"]: check_portfolio_roi_high,
+    CHART_FILES["training_value_per_rating_point_kpi"]: check_value_per_rating_point,
+    CHART_FILES["training_benefit_years_kpi"]: check_benefit_years,
+    CHART_FILES["training_portfolio_table"]: check_portfolio_table,
+    CHART_FILES["training_roi_sensitivity_table"]: check_roi_sensitivity,
     CHART_FILES["source_freshness_table"]: check_freshness_table,
     CHART_FILES["source_hours_since_last_load"]: check_freshness_hours,
     CHART_FILES["quarantined_records_by_reason"]: check_quarantine_by_reason,
@@ -577,7 +627,7 @@ def test_every_chart_of_every_dashboard_returns_expected_data(superset: Superset
     assert everywhere == set(CHART_FILES.values()) == set(CHECKS), "add a check for each new chart"
     assert len(on_dashboards["capability-gaps"]) == 7
     assert len(on_dashboards["learning-alignment-impact"]) == 13
-    assert len(on_dashboards["training-spend-roi"]) == 10
+    assert len(on_dashboards["training-spend-roi"]) == 17
     assert len(on_dashboards["data-health"]) == 13
     by_uuid = charts_by_uuid(superset)
     for uuid in sorted(everywhere):
@@ -629,8 +679,8 @@ GROUP_PROBES: dict[str, tuple[str, set[Any]] | None] = {
         "programme_name",
         {"Data Foundations", "Presenting With Impact", "Contract Law Refresher"},
     ),
-    # 2024: trained 6, untrained 8 + 5; the unflagged cohort of 4 is gone
-    "retention_trained_vs_untrained": ("headcount", {5, 6, 8, 10}),
+    # the company's complete windows: no org unit, no suppressed or partial window
+    "turnover_trailing_12_months": ("average_headcount", {100.0, 120.0}),
     "training_spend_by_org_unit": ("org_unit_name", {"Engineering", "Sales", "Not allocated to an org unit"}),
     "training_spend_by_programme": (
         "programme_name",
@@ -639,6 +689,10 @@ GROUP_PROBES: dict[str, tuple[str, set[Any]] | None] = {
     "training_cost_by_year": ("participant_count", {15}),
     "training_roi_by_programme": ("programme_name", {"Data Foundations", "Presenting With Impact"}),
     "training_roi_intervals": ("programme_year", {"Data Foundations (2023)", "Data Foundations (2024)"}),
+    "training_budget_by_programme": ("programme_name", {"Data Foundations", "Presenting With Impact"}),
+    "training_roi_sensitivity": ("programme_name", {"Data Foundations", "Presenting With Impact"}),
+    # sums over every programme cohort: nothing personal to suppress
+    "training_portfolio": None,
     "source_freshness": None,
     "quarantine_by_reason": None,
     "data_quality_results": None,
@@ -860,7 +914,7 @@ FILTER_SCOPES = {
             "training_spend_against_plan",
             "training_roi_table",
             "training_roi_interval",
-            "training_cost_per_gap_point",
+            "training_roi_sensitivity_table",
         },
         "NATIVE_FILTER-period": {
             "training_spend_total_kpi",
@@ -872,7 +926,7 @@ FILTER_SCOPES = {
             "training_spend_against_plan",
             "training_roi_table",
             "training_roi_interval",
-            "training_cost_per_gap_point",
+            "training_roi_sensitivity_table",
         },
     },
     "data-health": {
@@ -1048,7 +1102,7 @@ def test_import_creates_roles_and_the_scoped_demo_manager(superset: SupersetServ
     # every dataset is an aggregate without names or person ids: the L&D analyst and
     # finance read all of them; managers only the 4 with an org unit, under RLS
     assert dict(grants) == {"LD_Analyst": len(DATASET_FILES), "Finance": len(DATASET_FILES), "Manager": 4}
-    assert len(DATASET_FILES) == 22
+    assert len(DATASET_FILES) == 25
     assert rules == {
         "Manager: no scope unless granted": "1 = 0",
         "Manager scope: demo_manager": "org_unit_id in ('corporate-legal', 'technology-engineering')",

@@ -1,33 +1,41 @@
--- Return on investment per programme (course) x year, from marts.mart_training_roi
--- (Phillips: fully loaded cost, direct spend against the approved budget, the benefit
--- valued from the impact engine's review-rating estimate with low/high bounds from its
--- 95% interval, benefit-cost ratio, ROI % and band, cost per capability-gap point
--- closed), with the programme title from marts.dim_course. Amounts add up over years; the
--- mart's ratios are per programme-year, and charts recompute them from the sums.
--- Aggregate only (HR privacy rule): programme-years with fewer than 5 participants are
--- left out, and gap points closed measured on fewer than 5 completers are blanked.
+-- Return on investment per programme (course) x completion cohort, from
+-- marts.mart_training_roi: a cohort is the people who first completed the programme in a
+-- year (people who never completed sit in the year they started), and its cost and
+-- benefit are those same people's. Phillips' five cost categories (delivery and
+-- participants' time actual; design and development, L&D staff and administration,
+-- evaluation allocated), the impact engine's gate (status, adjusted significance) and the
+-- reason when there is no ROI, the value of a rating point and the benefit years used,
+-- and the benefit, benefit-cost ratio and ROI % with their low/high bounds. year_number
+-- is the cohort year. Programme title from marts.dim_course.
+-- Aggregate only (HR privacy rule): cohorts with fewer than 5 participants are left out.
 select
-    make_date(roi.year_number, 1, 1) as year_start_on,
-    roi.year_number,
+    make_date(roi.cohort_year_number, 1, 1) as year_start_on,
+    roi.cohort_year_number as year_number,
     roi.programme_id,
     coalesce(course.course_name, roi.programme_id) as programme_name,
-    coalesce(course.course_name, roi.programme_id) || ' (' || cast(roi.year_number as varchar) || ')'
+    coalesce(course.course_name, roi.programme_id) || ' (' || cast(roi.cohort_year_number as varchar) || ')'
         as programme_year,
     roi.participant_count,
     roi.completer_count,
-    roi.direct_cost_amount,
+    roi.non_completer_count,
+    roi.delivery_cost_amount,
     roi.participant_time_cost_amount,
+    roi.design_development_cost_amount,
+    roi.ld_staff_admin_cost_amount,
+    roi.evaluation_cost_amount,
     roi.fully_loaded_cost_amount,
     roi.cost_per_participant_amount,
     roi.currency_code,
-    roi.budget_plan_version,
-    roi.budget_amount,
-    roi.budget_variance_amount,
-    roi.budget_used_share,
-    roi.evaluation_status,
+    roi.is_evaluated,
+    coalesce(roi.evaluation_reason, 'evaluated') as evaluation_reason,
+    roi.impact_status,
+    roi.impact_conclusion,
     roi.impact_estimate,
     roi.impact_ci_low,
     roi.impact_ci_high,
+    roi.impact_p_value_adjusted,
+    roi.value_per_rating_point_amount,
+    roi.benefit_years,
     roi.benefit_amount,
     roi.benefit_low_amount,
     roi.benefit_high_amount,
@@ -37,11 +45,7 @@ select
     roi.roi_pct,
     roi.roi_low_pct,
     roi.roi_high_pct,
-    roi.roi_band,
-    roi.gap_assessed_completer_count,
-    case when roi.gap_assessed_completer_count >= 5 then roi.gap_points_closed end as gap_points_closed,
-    case when roi.gap_assessed_completer_count >= 5 then roi.cost_per_gap_point_closed_amount end
-        as cost_per_gap_point_closed_amount
+    roi.roi_band
 from marts.mart_training_roi as roi
 left join marts.dim_course as course
     on roi.programme_id = course.course_id

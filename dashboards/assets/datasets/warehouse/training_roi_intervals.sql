@@ -1,13 +1,15 @@
--- ROI % per programme x year with its low/high bound as points for an error-bar view
+-- ROI % per programme x completion cohort with its low/high bound as points for an error-bar view
 -- (Superset's box plot with min/max whiskers): roi_low_pct, roi_pct three times,
 -- roi_high_pct, so the box collapses onto the ROI and the whiskers end at the bounds
--- carried from the impact estimate's 95% interval, from marts.mart_training_roi.
--- Only programme-years with an ROI and at least 5 participants (HR privacy rule).
+-- carried from the impact estimate's 95% interval, from marts.mart_training_roi; year_number
+-- is the completion cohort.
+-- Only cohorts with an ROI (a gated, significant estimate) and at least 5 participants
+-- (HR privacy rule).
 with roi as (
     select
         programme_id,
-        year_number,
-        evaluation_status,
+        cohort_year_number as year_number,
+        coalesce(evaluation_reason, 'evaluated') as evaluation_reason,
         roi_band,
         roi_pct,
         roi_low_pct,
@@ -38,7 +40,7 @@ select
     coalesce(course.course_name, roi.programme_id) as programme_name,
     coalesce(course.course_name, roi.programme_id) || ' (' || cast(roi.year_number as varchar) || ')'
         as programme_year,
-    roi.evaluation_status,
+    roi.evaluation_reason,
     roi.roi_band,
     points.point_order,
     points.interval_point,

@@ -7,6 +7,8 @@
 --   vendor      vendor invoices; window = the billed period (else the invoice date);
 --   instructor  instructor fees; window = the calendar month of the session;
 --   venue       venue bookings;  window = the calendar month of the session.
+-- (The lines and their participants are the macros finance_lines and
+-- finance_line_participants, shared with int_finance__cohort_costs.)
 -- Participants = distinct learners with any activity on the line's course in the window
 -- (people the HRIS does not know keep their share, with a null org unit). A line with no
 -- participant (or no course, e.g. a general licence) is kept whole, unallocated (null org
@@ -70,77 +72,15 @@ employee_pay as (
 
 ),
 
-finance_lines as (
-
-    select
-        cast('vendor' as {{ dbt.type_string() }}) as cost_type,
-        invoice_id as source_record_id,
-        course_id as programme_id,
-        coalesce(period_start_on, invoiced_on) as window_start_on,
-        coalesce(period_end_on, period_start_on, invoiced_on) as window_end_on,
-        coalesce(period_start_on, invoiced_on) as unallocated_on,
-        cast('participants in the billed period' as {{ dbt.type_string() }}) as allocation_basis,
-        cast(invoice_amount as double precision) as line_amount,
-        currency_code
-
-    from vendor_invoices
-
-    union all
-
-    select
-        cast('instructor' as {{ dbt.type_string() }}) as cost_type,
-        instructor_cost_id as source_record_id,
-        course_id as programme_id,
-        cast({{ dbt.date_trunc('month', 'session_on') }} as date) as window_start_on,
-        {{ dbt.last_day('session_on', 'month') }} as window_end_on,
-        session_on as unallocated_on,
-        cast('participants in the session month' as {{ dbt.type_string() }}) as allocation_basis,
-        cast(cost_amount as double precision) as line_amount,
-        currency_code
-
-    from instructor_costs
-
-    union all
-
-    select
-        cast('venue' as {{ dbt.type_string() }}) as cost_type,
-        venue_cost_id as source_record_id,
-        course_id as programme_id,
-        cast({{ dbt.date_trunc('month', 'session_on') }} as date) as window_start_on,
-        {{ dbt.last_day('session_on', 'month') }} as window_end_on,
-        session_on as unallocated_on,
-        cast('participants in the session month' as {{ dbt.type_string() }}) as allocation_basis,
-        cast(cost_amount as double precision) as line_amount,
-        currency_code
-
-    from venue_costs
-
-),
-
 finance_lines_keyed as (
 
-    select
-        {{ dbt.concat(['cost_type', "':'", 'source_record_id']) }} as spend_line_id,
-        finance_lines.*
-
-    from finance_lines
+    {{ finance_lines('vendor_invoices', 'instructor_costs', 'venue_costs') }}
 
 ),
 
 line_participants as (
 
-    select
-        finance_lines_keyed.spend_line_id,
-        activities.learner_login,
-        min(activities.employee_id) as employee_id,
-        min(activities.activity_on) as started_on
-
-    from finance_lines_keyed
-    inner join activities
-        on finance_lines_keyed.programme_id = activities.course_id
-        and activities.activity_on >= finance_lines_keyed.window_start_on
-        and activities.activity_on <= finance_lines_keyed.window_end_on
-    group by finance_lines_keyed.spend_line_id, activities.learner_login
+    {{ finance_line_participants('finance_lines_keyed', 'activities') }}
 
 ),
 

@@ -16,8 +16,18 @@
 --   L3         behaviour: for people who first completed the course in the year, the
 --              change in the manager-assessed level of the course's capabilities from
 --              the latest assessment before completion to the first one after it
---              (int_learning__completion_capability_changes, shared with ROI).
--- L4 and ROI are in mart_training_roi (impact engine).
+--              (int_learning__completion_capability_changes); averaged per learner
+--              first (a learner's capabilities are not independent observations), then
+--              over learners, with a normal 95% interval of that mean: mean +- 1.96 x
+--              sample standard deviation / sqrt(learners), null under 2 learners;
+--   gap points closed  the same learners' sum over the course's capabilities of
+--              max(bar - level before, 0) - max(bar - level after, 0), in total and per
+--              learner with the same kind of interval.
+-- L3 and gap points closed are descriptive (evidence_type): a before/after change of the
+-- people who completed, with no comparison group, so rating drift and regression to the
+-- mean are in them and a course with no effect can show a gain. They are not an effect of
+-- the course and carry no cost per point: causal effects and ROI come only from the
+-- impact engine (mart_learning_impact, mart_training_roi).
 
 with
 
@@ -149,16 +159,34 @@ course_years as (
 
 ),
 
+learner_changes as (
+
+    select
+        year_number,
+        course_id,
+        employee_id,
+        avg(cast(level_change as double precision)) as level_change,
+        sum(cast(gap_points_closed as double precision)) as gap_points_closed
+
+    from completion_changes
+    group by year_number, course_id, employee_id
+
+),
+
 l3 as (
 
     select
         year_number,
         course_id,
-        count(distinct employee_id) as l3_learner_count,
-        avg(cast(level_change as double precision)) as l3_avg_level_change
+        count(level_change) as l3_learner_count,
+        avg(level_change) as l3_avg_level_change,
+        stddev_samp(level_change) as l3_level_change_stddev,
+        count(gap_points_closed) as gap_assessed_learner_count,
+        sum(gap_points_closed) as gap_points_closed,
+        avg(gap_points_closed) as gap_points_closed_per_learner,
+        stddev_samp(gap_points_closed) as gap_points_closed_stddev
 
-    from completion_changes
-    where level_change is not null
+    from learner_changes
     group by year_number, course_id
 
 ),
@@ -241,6 +269,28 @@ final as (
         end as l2_pass_rate,
         cast(coalesce(l3.l3_learner_count, 0) as integer) as l3_learner_count,
         cast(l3.l3_avg_level_change as double precision) as l3_avg_level_change,
+        case
+            when l3.l3_learner_count >= 2
+                then l3.l3_avg_level_change - 1.96 * l3.l3_level_change_stddev / sqrt(l3.l3_learner_count)
+        end as l3_avg_level_change_low,
+        case
+            when l3.l3_learner_count >= 2
+                then l3.l3_avg_level_change + 1.96 * l3.l3_level_change_stddev / sqrt(l3.l3_learner_count)
+        end as l3_avg_level_change_high,
+        cast(coalesce(l3.gap_assessed_learner_count, 0) as integer) as gap_assessed_learner_count,
+        cast(l3.gap_points_closed as double precision) as gap_points_closed,
+        cast(l3.gap_points_closed_per_learner as double precision) as gap_points_closed_per_learner,
+        case
+            when l3.gap_assessed_learner_count >= 2
+                then l3.gap_points_closed_per_learner
+                    - 1.96 * l3.gap_points_closed_stddev / sqrt(l3.gap_assessed_learner_count)
+        end as gap_points_closed_per_learner_low,
+        case
+            when l3.gap_assessed_learner_count >= 2
+                then l3.gap_points_closed_per_learner
+                    + 1.96 * l3.gap_points_closed_stddev / sqrt(l3.gap_assessed_learner_count)
+        end as gap_points_closed_per_learner_high,
+        cast('descriptive' as {{ dbt.type_string() }}) as evidence_type,
         cast(course_years.due_completer_count + coalesce(renewals_due.renewal_due_count, 0) as integer)
             as due_completion_count,
         average_headcount.avg_headcount,
