@@ -87,6 +87,31 @@ SEASONALITY = {1: 1.4, 2: 1.35, 3: 1.25, 4: 1.0, 5: 0.95, 6: 0.8, 7: 0.55, 8: 0.
 REHIRE_SHARE = 0.12  # of leavers who come back (same BambooHR id, new hire date)
 MANAGER_CHANGE_RATE = 0.003  # monthly chance of moving to another team lead in the department
 UNKNOWN_BAMBOO_ID = "99999"
+# Succession: the capabilities of a critical role that reviews also rate for the holders
+# of its feeder roles (the dbt seed the warehouse reads, so the demo plants what the
+# succession plan declares). Those extra ratings draw on their own random stream, so
+# everything else the generator produces is unchanged by them.
+SUCCESSION_ASSESSMENTS = Path(__file__).resolve().parents[1] / "dbt_project/seeds/succession_assessed_capabilities.csv"
+SUCCESSION_STREAM = 17
+# Protected characteristics as BambooHR holds them (`gender`, `ethnicity`, `dateOfBirth`).
+# Gender follows the first name (the rule the HR file exports use); ethnicity and date of
+# birth are drawn on their own stream, one generator per person seeded with (seed,
+# PROTECTED_STREAM, person index), so nothing else the company does changes with them.
+# Nothing in the simulation reads them: ratings, promotions and attrition are independent
+# of them, so the planted rating bias by protected attribute is zero (`truth()`).
+PROTECTED_STREAM = 19
+# Ethnicity in US EEO-1 race/ethnicity categories (a BambooHR tenant's list is its own);
+# None is a person who did not declare it.
+ETHNICITY_SHARES = (
+    ("White", 0.60),
+    ("Asian", 0.14),
+    ("Black or African American", 0.10),
+    ("Hispanic or Latino", 0.08),
+    ("Two or More Races", 0.04),
+    (None, 0.04),
+)
+AGE_AT_HIRE = (31.0, 7.0, 19.0, 60.0)  # mean, sd, min, max years: a person's age on their first hire date
+PLANTED_RATING_BIAS = 0.0  # rating points by gender, age band or ethnicity: none planted
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -157,6 +182,9 @@ class Person:
     completed: list[tuple[date, str]] = field(default_factory=list)  # courses in effect, by finish date
     level_since: date | None = None
     previous_periods: list[tuple[date, date]] = field(default_factory=list)  # before a re-hire
+    gender: str | None = None  # Male / Female (first-name rule); None when the name says neither
+    ethnicity: str | None = None  # ETHNICITY_SHARES category; None when not declared
+    date_of_birth: date | None = None
 
     @property
     def display_name(self) -> str:
@@ -170,6 +198,40 @@ class Person:
         if any(start <= day < end for start, end in self.previous_periods):
             return True
         return self.hire_date <= day and (self.termination_date is None or day < self.termination_date)
+
+
+def feeder_capabilities(path: Path, framework: Framework) -> dict[str, list[str]]:
+    """Feeder job profile -> the capabilities its reviews rate for the roles it feeds
+    (sorted; only profiles and capabilities the framework has). No file: none."""
+    if not path.exists():
+        return {}
+    out: dict[str, set[str]] = {}
+    for row in _read_csv(path):
+        if row["feeder_job_profile_id"] in framework.profiles and row["capability_id"] in framework.capability_names:
+            out.setdefault(row["feeder_job_profile_id"], set()).add(row["capability_id"])
+    return {profile: sorted(caps) for profile, caps in out.items()}
+
+
+def protected_attributes(seed: int, index: int, first_name: str, first_hired_on: date) -> dict:
+    """A person's gender, ethnicity and date of birth, from their own random stream (two
+    draws, always) and the first-name rule; independent of everything else about them."""
+    from demo.hr_exports import _gender  # the first-name rule the HR file exports use
+
+    rng = np.random.default_rng([seed, PROTECTED_STREAM, index])
+    pick, age_draw = float(rng.random()), float(rng.normal(AGE_AT_HIRE[0], AGE_AT_HIRE[1]))
+    cumulative, ethnicity = 0.0, None
+    for category, share in ETHNICITY_SHARES:
+        cumulative += share
+        if pick < cumulative:
+            ethnicity = category
+            break
+    age_days = round(float(np.clip(age_draw, AGE_AT_HIRE[2], AGE_AT_HIRE[3])) * 365.25)
+    gender = _gender(first_name)
+    return {
+        "gender": gender if gender in ("Male", "Female") else None,
+        "ethnicity": ethnicity,
+        "date_of_birth": first_hired_on - timedelta(days=age_days),
+    }
 
 
 def expected_rating(mean: float, noise: float) -> float:
@@ -242,6 +304,8 @@ class DemoCompany:
             self.retention_factor[course] = 1.0 if course in NO_EFFECT_COURSES or k % 3 == 1 else round(retention, 3)
         # One row per completion that took effect: what it changed, for `truth()`.
         self.completion_effects: list[dict] = []
+        self.succession_rng = np.random.default_rng([seed, SUCCESSION_STREAM])
+        self.feeder_capabilities = feeder_capabilities(SUCCESSION_ASSESSMENTS, self.framework)
 
     # -- people -------------------------------------------------------------------------
     def _new_person(
@@ -278,6 +342,7 @@ class DemoCompany:
             capability=capability,
             leniency=float(self.rng.normal(0.0, 0.35)),
             level_since=hire_date,
+            **protected_attributes(self.seed, index, first, hire_date),
         )
         self.people.append(person)
         self._record_job(person, hire_date)
@@ -493,6 +558,18 @@ class DemoCompany:
                     }
                     for cap in sorted(required)
                 ]
+                # A feeder role's review also rates the capabilities its target role
+                # needs beyond its own bars (declared in the succession seed).
+                ratings += [
+                    {
+                        "competency": cap,
+                        "rating": int(
+                            np.clip(round(person.capability[cap] + bias + self.succession_rng.normal(0, noise)), 1, 5)
+                        ),
+                    }
+                    for cap in self.feeder_capabilities.get(person.profile_id, [])
+                    if cap not in required
+                ]
                 overall = int(np.clip(round(3 + 0.9 * mean_gap + bias + self.rng.normal(0, 0.45)), 1, 5))
                 when = submitted_base + timedelta(
                     days=int(self.rng.integers(0, 20)), minutes=int(self.rng.integers(0, 600))
@@ -650,6 +727,9 @@ class DemoCompany:
                     "location": job["location"],
                     "supervisorEId": manager.bamboo_id if manager else None,
                     "lastChanged": self._last_changed(p),
+                    "gender": p.gender,
+                    "ethnicity": p.ethnicity,
+                    "dateOfBirth": p.date_of_birth.isoformat() if p.date_of_birth else None,
                 }
             )
         return rows + self._bad_employees(rows)
@@ -827,6 +907,7 @@ class DemoCompany:
         ]
         params = [
             {"parameter": "rating_drift_per_cycle", "value": RATING_DRIFT_PER_CYCLE},
+            {"parameter": "planted_rating_bias_by_protected_attribute", "value": PLANTED_RATING_BIAS},
             {"parameter": "seed", "value": self.seed},
             {"parameter": "employees", "value": self.size},
         ]

@@ -4,7 +4,13 @@ API: `https://api.bamboohr.com/api/gateway.php/{company}/v1`, HTTP basic auth wi
 API key as user name and any password. Configure with `BAMBOOHR_BASE_URL` (including the
 company domain) and `BAMBOOHR_API_KEY`.
 
-- `employees`: `POST reports/custom?format=JSON&onlyCurrent=false`, merged on `id`.
+- `employees`: `POST reports/custom?format=JSON&onlyCurrent=false`, merged on `id`. The
+  report also names the protected fields `gender`, `ethnicity` and `dateOfBirth` (for
+  pay-gap and rating-bias analysis; `BAMBOOHR_PROTECTED_FIELDS`, a comma list, narrows
+  them, empty requests none). A date of birth is reduced to `birthYear` before anything
+  is yielded, so no raw, quarantine or schema-change row ever holds the full date, and a
+  quarantined row keeps none of the three. They are optional: a tenant that sends none
+  still loads (the columns are then absent).
 - `job_info`: `GET employees/changed/tables/jobInfo?since=...`, incremental on the
   employee's `lastChanged`, merged on (`employee_id`, `id`).
 - `employment_status`: `GET employees/changed/tables/employmentStatus?since=...` (hires,
@@ -29,7 +35,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 
-from ingestion.errors import raise_for_source, require_env
+from ingestion.errors import SourceConfigError, raise_for_source, require_env
 from ingestion.http import source_hooks
 from ingestion.quarantine import quarantined
 from ingestion.reconciliation import UnitCount
@@ -52,6 +58,11 @@ REPORT_FIELDS = [
     "supervisorEId",
     "lastChanged",
 ]
+# Protected characteristics the report asks for unless BAMBOOHR_PROTECTED_FIELDS says otherwise
+# (BambooHR's documented employee field names).
+PROTECTED_FIELDS = ["gender", "ethnicity", "dateOfBirth"]
+# What a row carries of them once the date of birth is reduced to its year.
+PROTECTED_LOADED = {"gender": "gender", "ethnicity": "ethnicity", "dateOfBirth": "birthYear"}
 # The fields of each effective-dated table's rows; anything else is reported as a change.
 TABLE_FIELDS = {
     "job_info": (["id", "employeeId", "date", "location", "department", "division", "jobTitle", "reportsTo"], []),
@@ -89,6 +100,44 @@ def _valid_date(text: str | None) -> bool:
         return False
 
 
+def protected_fields(requested: list[str] | None = None) -> list[str]:
+    """The protected fields to request: the argument, else `BAMBOOHR_PROTECTED_FIELDS` (comma
+    separated; empty for none), else all of PROTECTED_FIELDS. An unknown name is an error."""
+    if requested is None:
+        text = os.environ.get("BAMBOOHR_PROTECTED_FIELDS")
+        requested = PROTECTED_FIELDS if text is None else [f.strip() for f in text.split(",") if f.strip()]
+    unknown = sorted(set(requested) - set(PROTECTED_FIELDS))
+    if unknown:
+        raise SourceConfigError(
+            f"{SOURCE}: BAMBOOHR_PROTECTED_FIELDS names unknown field(s) {unknown}; any of {PROTECTED_FIELDS}"
+        )
+    return [f for f in PROTECTED_FIELDS if f in requested]
+
+
+def birth_year(text: object) -> int | None:
+    """The year of a BambooHR date of birth (`yyyy-mm-dd`); None when empty or malformed
+    (BambooHR writes an empty date as `0000-00-00`)."""
+    try:
+        return date.fromisoformat(str(text)).year
+    except ValueError:
+        return None
+
+
+def reduce_date_of_birth(row: dict) -> dict:
+    """The row with `dateOfBirth` replaced by `birthYear`: the full date is never kept."""
+    if "dateOfBirth" not in row:
+        return row
+    reduced = {k: v for k, v in row.items() if k != "dateOfBirth"}
+    reduced["birthYear"] = birth_year(row["dateOfBirth"])
+    return reduced
+
+
+def without_protected(row: dict) -> dict:
+    """The row without its protected characteristics: what a quarantine row may keep (the
+    quarantine is read by the data-health views, which are not restricted)."""
+    return {k: v for k, v in row.items() if k not in PROTECTED_LOADED.values()}
+
+
 def table_row_problem(row: dict, hired: dict[str, date]) -> str | None:
     """Why a row of an effective-dated table cannot be loaded, or None when it can."""
     if not row.get("id"):
@@ -124,34 +173,38 @@ def employee_problem(row: dict) -> str | None:
 
 
 @dlt.source(name=SOURCE)
-def bamboohr_source(base_url: str | None = None, api_key: str | None = None):
-    """People and job history from BambooHR. Credentials are read when the load runs."""
+def bamboohr_source(base_url: str | None = None, api_key: str | None = None, protected: list[str] | None = None):
+    """People and job history from BambooHR. Credentials are read when the load runs;
+    `protected` names the protected fields to request (default: see `protected_fields`)."""
 
     @dlt.resource(name="employees")
     def employees():
         client = _client(base_url, api_key)
+        asked = protected_fields(protected)
         # The report answers the fields asked for: a missing one means the key lost access.
-        watch = FieldWatch(SOURCE, "employees", ["id", *REPORT_FIELDS])
+        # The protected ones are optional: many tenants keep them empty or restricted.
+        watch = FieldWatch(SOURCE, "employees", ["id", *REPORT_FIELDS], [PROTECTED_LOADED[f] for f in asked])
         hints = table_hints("employees")
         seen: set[str] = set()
         for page in client.paginate(
             "reports/custom",
             method="POST",
             params={"format": "JSON", "onlyCurrent": "false"},
-            json={"fields": REPORT_FIELDS},
+            json={"fields": [*REPORT_FIELDS, *asked]},
             data_selector="employees",
             hooks=source_hooks(SOURCE),
         ):
             count, rows = UnitCount(SOURCE, "employees", "report"), []
             for row in page:
                 count.received += 1
+                row = reduce_date_of_birth(row)
                 yield from watch.changes(row)
                 problem = employee_problem(row)
                 if problem is None and row["id"] in seen:
                     problem = "duplicate id in one report"
                 if problem:
                     count.quarantined += 1
-                    yield quarantined(SOURCE, "employees", row, problem)
+                    yield quarantined(SOURCE, "employees", without_protected(row), problem)
                     continue
                 seen.add(row["id"])
                 count.loaded += 1

@@ -2,26 +2,87 @@
 -- HR system of record's people, kept out of dim_employee so that the learning dashboards,
 -- which read dim_employee, never carry them. Grant it only to the roles that run pay-gap
 -- or adverse-impact analysis; no Superset dataset reads it.
--- Source: the HR file drop (BambooHR and Workday connectors load none of these fields),
--- for employees of the system of record (matched on the file's employee number).
+-- Sources, for employees of the system of record (int_people__hr_employees):
+--   bamboohr  when BambooHR is the system of record (HR_SYSTEM_OF_RECORD, macro
+--             hr_system_of_record): its `gender`, `ethnicity` and `dateOfBirth` fields
+--             (int_people__bamboohr_protected_records). BambooHR reports current values
+--             only: one version per person, from their first hire.
+--   hr_files  the HR file drop, for everyone BambooHR gives no value for (all the people
+--             of a Workday or files-only system of record), matched on the employee number.
 -- Effective-dated like dim_employee: a new version where a row of the files gives other
 -- values, dated by that row (its effective date, hire date or snapshot date); valid_to the
 -- day before the next version. age_band is the file's, else derived from birth_year as of
--- the row's date (`under 25`, `25-34`, `35-44`, `45-54`, `55-64`, `65 and over`). The
--- loader keeps a birth year, never a date of birth.
+-- the row's date (`under 25`, `25-34`, `35-44`, `45-54`, `55-64`, `65 and over`). Both
+-- loaders keep a birth year, never a date of birth.
 
-{% if source_enabled('hr_files') -%}
+{%- set from_bamboohr = hr_system_of_record() == 'bamboohr' %}
+{%- set from_files = source_enabled('hr_files') %}
+
+{% if from_bamboohr or from_files -%}
 with
-
-records as (
-
-    select * from {{ ref('int_people__hr_file_records') }}
-
-),
 
 employees as (
 
     select * from {{ ref('int_people__hr_employees') }}
+
+),
+{%- if from_bamboohr %}
+
+bamboohr_records as (
+
+    select * from {{ ref('int_people__bamboohr_protected_records') }}
+
+),
+{%- endif %}
+{%- if from_files %}
+
+file_records as (
+
+    select * from {{ ref('int_people__hr_file_records') }}
+
+),
+{%- endif %}
+
+records as (
+
+    {%- if from_bamboohr %}
+    select
+        employee_id,
+        observed_on,
+        gender,
+        age_band,
+        ethnicity,
+        birth_year,
+        source_record_id as record_id,
+        cast('bamboohr' as {{ dbt.type_string() }}) as source_system
+
+    from bamboohr_records
+    {%- endif %}
+    {%- if from_bamboohr and from_files %}
+
+    union all
+    {% endif %}
+    {%- if from_files %}
+    select
+        employee_id,
+        observed_on,
+        gender,
+        age_band,
+        ethnicity,
+        birth_year,
+        record_id,
+        cast('hr_files' as {{ dbt.type_string() }}) as source_system
+
+    from file_records
+    where (gender is not null
+        or age_band is not null
+        or ethnicity is not null
+        or birth_year is not null)
+    {%- if from_bamboohr %}
+        -- the system of record's own values win; the file fills in for the others
+        and employee_id not in (select employee_id from bamboohr_records)
+    {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -33,27 +94,16 @@ observations as (
         records.gender,
         coalesce(
             records.age_band,
-            case
-                when records.birth_year is null then null
-                when extract(year from records.observed_on) - records.birth_year < 25 then 'under 25'
-                when extract(year from records.observed_on) - records.birth_year < 35 then '25-34'
-                when extract(year from records.observed_on) - records.birth_year < 45 then '35-44'
-                when extract(year from records.observed_on) - records.birth_year < 55 then '45-54'
-                when extract(year from records.observed_on) - records.birth_year < 65 then '55-64'
-                else '65 and over'
-            end
+            {{ age_band_from_birth_year('records.birth_year', 'records.observed_on') }}
         ) as age_band,
         records.ethnicity,
         records.birth_year,
-        records.record_id
+        records.record_id,
+        records.source_system
 
     from records
     inner join employees
         on records.employee_id = employees.employee_id
-    where records.gender is not null
-        or records.age_band is not null
-        or records.ethnicity is not null
-        or records.birth_year is not null
 
 ),
 
@@ -85,7 +135,8 @@ versions as (
         age_band,
         ethnicity,
         birth_year,
-        record_id
+        record_id,
+        source_system
 
     from changes
     where is_change = 1
@@ -102,7 +153,7 @@ final as (
         cast(age_band as {{ dbt.type_string() }}) as age_band,
         cast(ethnicity as {{ dbt.type_string() }}) as ethnicity,
         cast(birth_year as integer) as birth_year,
-        cast('hr_files' as {{ dbt.type_string() }}) as source_system,
+        cast(source_system as {{ dbt.type_string() }}) as source_system,
         cast(record_id as {{ dbt.type_string() }}) as source_record_id,
         valid_from,
         cast({{ dbt.dateadd('day', -1, 'next_valid_from') }} as date) as valid_to,
@@ -114,7 +165,7 @@ final as (
 
 select * from final
 {%- else -%}
--- the file drop is switched off: no source of protected characteristics
+-- HR file drop switched off and BambooHR not the system of record: no source of protected characteristics
 select
     cast(null as {{ dbt.type_string() }}) as employee_protected_key,
     cast(null as {{ dbt.type_string() }}) as employee_id,

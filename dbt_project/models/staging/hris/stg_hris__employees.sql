@@ -2,6 +2,9 @@
 
 -- The BambooHR tables must exist while BambooHR is the HR system of record; when it is an
 -- optional system (HR_SYSTEM_OF_RECORD=workday or files) an unloaded table builds empty.
+-- gender, ethnicity and birth_year are protected characteristics, loaded only when the
+-- tenant sends them (absent columns give nulls); the connector keeps the year of the date
+-- of birth, never the date. Only dim_employee_protected reads them onwards.
 
 with
 
@@ -13,7 +16,7 @@ source as (
     select * from {{ optional_source('raw_hris', 'employees', [
         'id', 'employee_number', 'first_name', 'last_name', 'display_name', 'work_email', 'hire_date',
         'termination_date', 'status', 'job_title', 'department', 'division', 'location', 'supervisor_e_id',
-        'last_changed',
+        'last_changed', 'gender', 'ethnicity', 'birth_year',
     ]) }}
     {%- endif %}
 
@@ -36,7 +39,10 @@ renamed as (
         {{ to_text('division') }} as division_name,
         {{ to_text('location') }} as location_name,
         {{ to_text(column_or_null('raw_hris', 'employees', 'supervisor_e_id')) }} as supervisor_bamboo_id,
-        {{ to_utc_timestamp('last_changed') }} as last_changed_at
+        {{ to_utc_timestamp('last_changed') }} as last_changed_at,
+        {{ to_text(column_or_null('raw_hris', 'employees', 'gender')) }} as gender,
+        {{ to_text(column_or_null('raw_hris', 'employees', 'ethnicity')) }} as ethnicity,
+        {{ to_integer(column_or_null('raw_hris', 'employees', 'birth_year')) }} as birth_year
 
     from source
 
