@@ -3,7 +3,7 @@
 `python -m demo build` generates the demo company (when its size, seed or generator
 changed), starts the BambooHR, Lattice, Docebo, 15Five, Workday, Culture Amp and LearnUpon
 emulators and the real ralph LRS on loopback with credentials generated for this run,
-fills the LRS, points the file-drop sources at the generated finance and HR files, runs
+fills the LRS, points the file-drop sources at the generated finance, HR and KPI files, runs
 the Dagster job headless and stops what it started. `python -m demo serve` does the same, then keeps the
 emulators and the LRS up and serves the Dagster UI and Superset until Ctrl-C.
 """
@@ -29,6 +29,7 @@ import requests
 
 from demo.emulators import WORKDAY_REPORT_PATH
 from demo.generator import DemoCompany
+from demo.kpis import write_kpis
 from demo.learnupon import write_learnupon
 from demo.lrs import RalphServer
 
@@ -69,12 +70,15 @@ def settings() -> dict:
 
 
 def fingerprint(employees: int, seed: int) -> str:
-    """Changes whenever the demo data would change: size, seed, generator or framework."""
+    """Changes whenever the demo data would change: size, seed, generator, framework or the
+    dbt seeds the generator reads."""
     digest = hashlib.sha256(f"{employees}:{seed}".encode())
     generators = [
-        ROOT / "demo" / name for name in ("generator.py", "docebo.py", "finance.py", "vendors.py", "learnupon.py")
+        ROOT / "demo" / name
+        for name in ("generator.py", "docebo.py", "finance.py", "vendors.py", "learnupon.py", "kpis.py")
     ]
-    for path in sorted([*generators, *(ROOT / "framework").glob("*.csv")]):
+    seeds = [ROOT / "dbt_project" / "seeds" / "succession_assessed_capabilities.csv"]
+    for path in sorted([*generators, *seeds, *(ROOT / "framework").glob("*.csv")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -109,6 +113,7 @@ def ensure_demo_data(cfg: dict) -> dict:
     company = DemoCompany(cfg["employees"], cfg["seed"]).generate()
     manifest = company.write(folder)
     write_learnupon(company, folder)  # its own random stream: the other exports are unchanged
+    write_kpis(company, folder)  # KPI exports for the KPI file drop, and their truth; own stream too
     manifest["fingerprint"] = wanted
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
     log(
@@ -258,6 +263,7 @@ def source_systems(cfg: dict, manifest: dict):
                 "DOCEBO_BASE_URL": f"http://127.0.0.1:{cfg['docebo_port']}",
                 "FINANCE_EXPORT_DIR": str(cfg["demo_dir"] / "finance"),
                 "HR_DROP_DIR": str(cfg["demo_dir"] / "hr_drop"),
+                "KPI_DROP_DIR": str(cfg["demo_dir"] / "kpi_drop"),
                 "FIFTEEN_FIVE_BASE_URL": f"http://127.0.0.1:{cfg['fifteen_five_port']}/api/public",
                 "WORKDAY_REPORT_URL": f"http://127.0.0.1:{cfg['workday_port']}{WORKDAY_REPORT_PATH}",
                 "WORKDAY_AS_OF_DATE": manifest["as_of"],
@@ -276,6 +282,9 @@ def source_systems(cfg: dict, manifest: dict):
 def write_truth(cfg: dict) -> None:
     """The generator's planted truth, in `demo_truth` (for validation; models never read it)."""
     truth = json.loads((cfg["demo_dir"] / "truth.json").read_text())
+    kpi_truth = cfg["demo_dir"] / "kpi_truth.json"  # demo/kpis.py: the planted KPI series
+    if kpi_truth.exists():
+        truth.update(json.loads(kpi_truth.read_text()))
     cfg["warehouse"].parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(cfg["warehouse"])) as con:
         con.execute("create schema if not exists demo_truth")

@@ -98,6 +98,13 @@ SOURCES: tuple[SourceSpec, ...] = (
         "Training spend: course prices, invoices, instructor and venue costs.",
     ),
     SourceSpec(
+        "kpi_files",
+        "kpi_files",
+        "ingestion.kpi_files:kpi_files_source",
+        "raw_kpi",
+        "Business KPI actuals (sales, support, operations exports) dropped as CSV/XLSX files, read through mappings.",
+    ),
+    SourceSpec(
         "framework",
         "capability_framework",
         "ingestion.framework:framework_source",

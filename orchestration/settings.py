@@ -36,7 +36,7 @@ HR_SYSTEMS = {"bamboohr": "bamboohr", "workday": "workday", "files": "hr_files"}
 DEFAULT_HR_SYSTEM = "bamboohr"
 HR_SYSTEM_ALIASES = {"hr_files": "files"}  # the file drop's source name also names it
 BASE_CORE_SOURCES = ("lrs", "lattice", "framework")
-OTHER_OPTIONAL_SOURCES = ("docebo", "learnupon", "fifteen_five", "culture_amp", "finance")
+OTHER_OPTIONAL_SOURCES = ("docebo", "learnupon", "fifteen_five", "culture_amp", "finance", "kpi_files")
 
 
 class SourceSettingsError(ValueError):

@@ -74,6 +74,7 @@ RECONCILED_SOURCES = (
     "fifteen_five",
     "culture_amp",
     "framework",
+    "kpi_files",
 )
 
 # dlt writes nested lists to child tables in the same load as their parent resource;

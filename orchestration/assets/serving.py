@@ -32,6 +32,7 @@ PUBLISHED_MARTS = [
     "mart_learning_recommendations",
     "mart_learning_effectiveness",
     "mart_retention",
+    "mart_turnover",
     "mart_rater_calibration",
     "mart_bench_strength",
     "mart_identity_match_report",
@@ -39,9 +40,12 @@ PUBLISHED_MARTS = [
     "bridge_course_capability",
     "fct_training_spend",
     "mart_training_roi",
+    "mart_training_roi_sensitivity",
+    "mart_training_portfolio",
+    "mart_training_budget",
     "fct_goal",
     # 15Five is optional (DISABLED_SOURCES); its mart exists only when it is loaded.
-    *(["fct_check_in"] if source_enabled("fifteen_five") else []),
+    *(["fct_check_in", "mart_check_in_cadence"] if source_enabled("fifteen_five") else []),
 ]
 
 

@@ -1,5 +1,5 @@
 -- Courses known to the warehouse: every course in LMS statements, in a LearnUpon catalogue
--- or in the framework's course map, one row per course_id.
+-- or in the framework's course map or course catalogue, one row per course_id.
 --   * course_name: LearnUpon's catalogue title for its courses; else the latest name the
 --     LMS sent in xAPI statements (by stored time); null for a course only mapped.
 --   * provider: the learning system that delivers the course: `learnupon` for a course in
@@ -7,10 +7,11 @@
 --     activities), null for a course only in the framework's course map.
 --   * duration_hours, list_price_amount, currency_code: from the LearnUpon catalogue; null
 --     for other courses (xAPI sends no catalogue: see DECISIONLOG.md).
---   * modality: how the course is delivered (seed course_modalities), from the xAPI
---     activity type most statements about the course object carry, through seed
---     course_modality_map. Null when no source says (LearnUpon's course API has no course
---     type), never guessed; modality_source names the system that said it.
+--   * modality: how the course is delivered (seed course_modalities): as L&D declares it in
+--     the framework's course catalogue, else from the xAPI activity type most statements
+--     about the course object carry, through seed course_modality_map. Null when no source
+--     says (LearnUpon's course API has no course type), never guessed; modality_source
+--     names which said it. language_code, audience and cost_model come from the catalogue.
 -- Versions of a LearnUpon course share its code (course_id): the highest version (then the
 -- highest LearnUpon id) gives the name, duration and price.
 
@@ -25,6 +26,12 @@ statements as (
 course_capabilities as (
 
     select * from {{ ref('stg_framework__course_capabilities') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('stg_framework__course_catalogue') }}
 
 ),
 
@@ -169,6 +176,8 @@ course_ids as (
     select course_id from learnupon_catalogue
     union
     select course_id from course_capabilities
+    union
+    select course_id from catalogue
 
 ),
 
@@ -187,11 +196,17 @@ courses as (
         learnupon_catalogue.duration_hours,
         learnupon_catalogue.list_price_amount,
         learnupon_catalogue.currency_code,
-        cast(xapi_modalities.modality as {{ dbt.type_string() }}) as modality,
+        cast(coalesce(catalogue.modality, xapi_modalities.modality) as {{ dbt.type_string() }}) as modality,
         cast(
-            case when xapi_modalities.modality is not null then 'xapi' end
+            case
+                when catalogue.modality is not null then 'framework'
+                when xapi_modalities.modality is not null then 'xapi'
+            end
             as {{ dbt.type_string() }}
-        ) as modality_source
+        ) as modality_source,
+        catalogue.language_code,
+        catalogue.audience,
+        catalogue.cost_model
 
     from course_ids
     left join latest_names
@@ -202,6 +217,8 @@ courses as (
         on course_ids.course_id = learnupon_catalogue.course_id
     left join xapi_modalities
         on course_ids.course_id = xapi_modalities.course_id
+    left join catalogue
+        on course_ids.course_id = catalogue.course_id
 
 )
 

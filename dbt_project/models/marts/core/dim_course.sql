@@ -24,7 +24,10 @@ final as (
         courses.modality,
         modalities.modality_name,
         modalities.delivery_format,
-        courses.modality_source
+        courses.modality_source,
+        courses.language_code,
+        courses.audience,
+        courses.cost_model
 
     from courses
     left join modalities

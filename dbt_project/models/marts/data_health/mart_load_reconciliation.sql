@@ -6,7 +6,7 @@
 -- sources, connectors that do not reconcile yet) contributes no rows. A new raw schema
 -- needs a line below and its table in _data_health__load_reconciliation.yml.
 
-{%- set raw_schemas = ['raw_hris', 'raw_lms', 'raw_performance', 'raw_finance', 'raw_framework'] %}
+{%- set raw_schemas = ['raw_hris', 'raw_lms', 'raw_performance', 'raw_finance', 'raw_framework', 'raw_kpi'] %}
 
 with
 
