@@ -72,15 +72,21 @@ create table marts.mart_capability_gap (
     month_start_on date, employee_id varchar, capability_id varchar, org_unit_id varchar,
     job_profile_id varchar, job_level integer, required_level integer,
     manager_assessed_level integer, self_assessed_level integer, gap_levels integer,
-    gap_band varchar, perception_gap integer, is_open_gap boolean
+    gap_band varchar, perception_gap integer, is_open_gap boolean, peer_assessed_level double,
+    test_assessed_level integer, is_new_in_role boolean, role_started_on date, assessed_on date,
+    assessment_age_days integer, is_assessment_expired boolean, peer_rating_count integer
 );
 insert into marts.mart_capability_gap values
-    ('2024-06-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 2, 3, 1, 'low', 1, true),
-    ('2024-06-01', 'E00001', 'CAP-02', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false),
-    ('2024-06-01', 'E00002', 'CAP-01', 'product-engineering', 'JP-ENG', 2, 2, 4, 4, -2, 'high', 0, false),
+    ('2024-06-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 2, 3, 1, 'low', 1, true,
+     2.5, null, false, '2023-01-01', '2024-06-10', 20, false, 2),
+    ('2024-06-01', 'E00001', 'CAP-02', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false,
+     null, null, false, '2023-01-01', '2024-06-10', 20, false, null),
+    ('2024-06-01', 'E00002', 'CAP-01', 'product-engineering', 'JP-ENG', 2, 2, 4, 4, -2, 'high', 0, false,
+     null, null, false, '2021-06-01', '2024-01-15', 167, false, null),
     ('2024-06-01', 'E00003', 'CAP-01', 'product-engineering', 'JP-ENG', 2, 4, null, 2, null, 'not_assessed',
-     null, false),
-    ('2024-07-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false);
+     null, false, null, null, false, '2019-03-10', '2023-03-01', 487, true, null),
+    ('2024-07-01', 'E00001', 'CAP-01', 'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false,
+     null, null, false, '2023-01-01', '2024-07-05', 26, false, null);
 
 create table marts.dim_employee (
     employee_key varchar, employee_id varchar, full_name varchar, work_email varchar,
@@ -124,23 +130,32 @@ insert into marts.dim_date values ('2024-06-01', '2024-06-01', 2024, 6, 2), ('20
 """
 ALL_SUITES = [
     "marts.bridge_course_capability",
+    "marts.bridge_goal_capability",
+    "marts.dim_business_goal",
     "marts.dim_capability",
     "marts.dim_course",
     "marts.dim_date",
     "marts.dim_employee",
+    "marts.dim_employee_protected",
     "marts.dim_job",
+    "marts.dim_kpi",
     "marts.dim_org_unit",
     "marts.fct_capability_assessment",
     "marts.fct_check_in",
     "marts.fct_goal",
+    "marts.fct_kpi_value",
     "marts.fct_learning_activity",
     "marts.fct_review",
     "marts.fct_training_spend",
     "marts.mart_bench_strength",
+    "marts.mart_calibration_shift",
     "marts.mart_capability_gap",
     "marts.mart_capability_gap_by_job_profile",
     "marts.mart_capability_gap_by_org_unit",
+    "marts.mart_check_in_cadence",
     "marts.mart_cmi5_attempts",
+    "marts.mart_content_gap",
+    "marts.mart_goal_impact",
     "marts.mart_hr_data_health",
     "marts.mart_identity_match_report",
     "marts.mart_learning_alignment",
@@ -149,9 +164,17 @@ ALL_SUITES = [
     "marts.mart_learning_impact_balance",
     "marts.mart_learning_recommendations",
     "marts.mart_load_reconciliation",
+    "marts.mart_nine_box",
+    "marts.mart_nine_box_by_org_unit",
     "marts.mart_rater_calibration",
+    "marts.mart_rating_bias_audit",
     "marts.mart_retention",
+    "marts.mart_succession_candidates",
+    "marts.mart_training_budget",
+    "marts.mart_training_portfolio",
     "marts.mart_training_roi",
+    "marts.mart_training_roi_sensitivity",
+    "marts.mart_turnover",
     "marts.mart_xapi_conformance",
     "raw_finance.course_prices",
     "raw_finance.instructor_costs",
@@ -387,7 +410,8 @@ def test_duplicate_grain_fails_compound_unique(tmp_path: Path) -> None:
     path = build_warehouse(
         tmp_path / "w.duckdb",
         "insert into marts.mart_capability_gap values ('2024-07-01', 'E00001', 'CAP-01', "
-        "'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false)",
+        "'product-engineering', 'JP-ENG', 3, 3, 3, 3, 0, 'intermediate', 0, false, "
+        "null, null, false, '2023-01-01', '2024-07-05', 26, false, null)",
     )
     failed = only_failure(validate_table(str(path), "marts", "mart_capability_gap"))
 
@@ -610,26 +634,64 @@ insert into marts.fct_training_spend values
      '2025-01-20', '2025-01-01', 1, 2, 32.5, 65, 65, 'EUR');
 
 create table marts.mart_training_roi (
-    programme_id varchar, year_number integer, completer_count integer,
+    programme_id varchar, cohort_year_number integer, completer_count integer,
     vendor_cost_amount double precision, instructor_cost_amount double precision,
-    venue_cost_amount double precision, direct_cost_amount double precision,
-    participant_time_cost_amount double precision, fully_loaded_cost_amount double precision,
-    currency_code varchar, evaluation_status varchar, impact_estimate double precision,
-    impact_ci_low double precision, impact_ci_high double precision,
+    venue_cost_amount double precision, delivery_cost_amount double precision, delivery_cost_basis varchar,
+    participant_time_cost_amount double precision, design_development_cost_amount double precision,
+    ld_staff_admin_cost_amount double precision, evaluation_cost_amount double precision,
+    evaluation_cost_basis varchar, fully_loaded_cost_amount double precision, currency_code varchar,
+    is_evaluated boolean, evaluation_reason varchar, impact_status varchar, is_impact_significant boolean,
+    impact_estimate double precision, impact_ci_low double precision, impact_ci_high double precision,
     value_per_rating_point_amount double precision, benefit_years double precision,
     benefit_amount double precision, benefit_low_amount double precision, benefit_high_amount double precision,
     benefit_cost_ratio double precision, benefit_cost_ratio_low double precision,
     benefit_cost_ratio_high double precision, roi_pct double precision, roi_low_pct double precision,
-    roi_high_pct double precision, roi_band varchar, gap_points_closed double precision,
-    cost_per_gap_point_closed_amount double precision
+    roi_high_pct double precision, roi_band varchar
 );
--- CRS-001: +0.2 points (CI 0.05-0.35) for 10 completers at 10 000 a point, cost 20 000:
--- benefit 20 000 (5 000-35 000), BCR 1 (0.25-1.75), ROI 0 % (-75 % to +75 %).
+-- CRS-001: +0.2 points (CI 0.05-0.35), significant, for 10 completers at 10 000 a point;
+-- cost 12 000 delivery + 5 000 time + 3 000 allocated = 20 000: benefit 20 000
+-- (5 000-35 000), BCR 1 (0.25-1.75), ROI 0 % (-75 % to +75 %). CRS-002: underpowered.
 insert into marts.mart_training_roi values
-    ('CRS-001', 2025, 10, 12000, 0, 0, 12000, 8000, 20000, 'EUR', 'estimated', 0.2, 0.05, 0.35, 10000, 1,
-     20000, 5000, 35000, 1, 0.25, 1.75, 0, -75, 75, 'break-even range', 4, 5000),
-    ('CRS-002', 2025, 3, 1000, 0, 0, 1000, 500, 1500, 'EUR', 'not yet evaluated', null, null, null, 10000, 1,
-     null, null, null, null, null, null, null, null, null, null, 0, null);
+    ('CRS-001', 2025, 10, 12000, 0, 0, 12000, 'actual', 5000, 1200, 1200, 600, 'allocated', 20000, 'EUR',
+     true, null, 'estimated', true, 0.2, 0.05, 0.35, 10000, 1,
+     20000, 5000, 35000, 1, 0.25, 1.75, 0, -75, 75, 'break-even range'),
+    ('CRS-002', 2025, 3, 1000, 0, 0, 1000, 'actual', 200, 100, 100, 100, 'allocated', 1500, 'EUR',
+     false, 'underpowered', 'underpowered', false, 0.3, -0.1, 0.7, 10000, 1,
+     null, null, null, null, null, null, null, null, null, null);
+
+create table marts.mart_training_roi_sensitivity (
+    programme_id varchar, cohort_year_number integer, value_per_rating_point_amount double precision,
+    benefit_years double precision, fully_loaded_cost_amount double precision, is_evaluated boolean,
+    evaluation_reason varchar, benefit_amount double precision, roi_pct double precision,
+    roi_low_pct double precision, roi_high_pct double precision, currency_code varchar
+);
+-- CRS-001 at 20 000 x 2 years: benefit 0.2 x 20 000 x 2 x 10 = 80 000 on 20 000: +300 %.
+insert into marts.mart_training_roi_sensitivity values
+    ('CRS-001', 2025, 20000, 2, 20000, true, null, 80000, 300, 0, 600, 'EUR'),
+    ('CRS-002', 2025, 20000, 2, 1500, false, 'underpowered', null, null, null, null, 'EUR');
+
+create table marts.mart_training_portfolio (
+    period_label varchar, total_spend_amount double precision, evaluated_spend_amount double precision,
+    evaluated_spend_share double precision, unevaluated_spend_amount double precision,
+    roi_pct double precision, roi_low_pct double precision, roi_high_pct double precision,
+    spend_no_plan_amount double precision, spend_insufficient_evidence_amount double precision,
+    spend_pre_trend_failed_amount double precision, spend_placebo_failed_amount double precision,
+    spend_imbalanced_amount double precision, spend_underpowered_amount double precision,
+    spend_no_evidence_of_effect_amount double precision, spend_no_completers_amount double precision,
+    currency_code varchar
+);
+-- The two cohorts above: 21 500 in all, 20 000 evaluated (93.0 %), 1 500 underpowered.
+insert into marts.mart_training_portfolio values
+    ('2025', 21500, 20000, 0.9302325581395349, 1500, 0, -75, 75, 0, 0, 0, 0, 0, 1500, 0, 0, 'EUR'),
+    ('all years', 21500, 20000, 0.9302325581395349, 1500, 0, -75, 75, 0, 0, 0, 0, 0, 1500, 0, 0, 'EUR');
+
+create table marts.mart_training_budget (
+    programme_id varchar, year_number integer, direct_cost_amount double precision,
+    budget_amount double precision, budget_variance_amount double precision, currency_code varchar
+);
+insert into marts.mart_training_budget values
+    ('CRS-001', 2025, 12000, 16000, -4000, 'EUR'),
+    ('CRS-002', 2025, 1000, null, null, 'EUR');
 """
 
 
@@ -646,7 +708,7 @@ def build_spend_roi_warehouse(path: Path, *corruptions: str) -> Path:
 
 def test_valid_spend_and_roi_pass(tmp_path: Path) -> None:
     path = build_spend_roi_warehouse(tmp_path / "w.duckdb")
-    for table in ("fct_training_spend", "mart_training_roi"):
+    for table in ("fct_training_spend", *ROI_TABLES):
         result = validate_table(str(path), "marts", table)
         assert result.error is None
         assert result.failed == (), (table, failures(result))
@@ -688,9 +750,21 @@ def test_valid_spend_and_roi_pass(tmp_path: Path) -> None:
             "update marts.mart_training_roi set fully_loaded_cost_amount = 21000 where programme_id = 'CRS-002'",
             {"cost_matches_parts"},
         ),
+        (  # an ROI from an estimate that is not significant after adjustment
+            "update marts.mart_training_roi set is_impact_significant = false where programme_id = 'CRS-001'",
+            {"evaluated_matches_reason"},
+        ),
+        (  # a programme without an ROI and without a reason
+            "update marts.mart_training_roi set evaluation_reason = null where programme_id = 'CRS-002'",
+            {"evaluated_matches_reason"},
+        ),
         (
-            "update marts.mart_training_roi set cost_per_gap_point_closed_amount = 100 where programme_id = 'CRS-002'",
-            {"cost_per_gap_point_matches"},
+            "update marts.mart_training_roi set evaluation_reason = 'not yet evaluated' where programme_id = 'CRS-002'",
+            {"evaluation_reason"},
+        ),
+        (
+            "update marts.mart_training_roi set evaluation_cost_amount = 900 where programme_id = 'CRS-002'",
+            {"cost_matches_parts"},
         ),
         (
             "update marts.mart_training_roi set benefit_low_amount = 36000, impact_ci_low = 0.36,"
@@ -702,6 +776,56 @@ def test_valid_spend_and_roi_pass(tmp_path: Path) -> None:
 def test_corrupted_roi_arithmetic_fails_its_check(tmp_path: Path, corruption: str, failed_columns: set) -> None:
     path = build_spend_roi_warehouse(tmp_path / "w.duckdb", corruption)
     result = validate_table(str(path), "marts", "mart_training_roi")
+
+    assert not result.success
+    assert {o.column for o in result.failed} == failed_columns
+    assert {o.severity for o in result.failed} == {"error"}
+
+
+ROI_TABLES = ("mart_training_roi", "mart_training_roi_sensitivity", "mart_training_portfolio", "mart_training_budget")
+
+
+@pytest.mark.parametrize(
+    ("table", "corruption", "failed_columns"),
+    [
+        (  # an ROI under an assumption for a cohort without a gated estimate
+            "mart_training_roi_sensitivity",
+            "update marts.mart_training_roi_sensitivity set roi_pct = 50 where programme_id = 'CRS-002'",
+            {"roi_matches_benefit_and_cost"},
+        ),
+        (
+            "mart_training_roi_sensitivity",
+            "update marts.mart_training_roi_sensitivity set roi_pct = 200 where programme_id = 'CRS-001'",
+            {"roi_matches_benefit_and_cost"},
+        ),
+        (  # unevaluated spend that no reason accounts for
+            "mart_training_portfolio",
+            "update marts.mart_training_portfolio set spend_underpowered_amount = 1000",
+            {"spend_adds_up"},
+        ),
+        (
+            "mart_training_portfolio",
+            "update marts.mart_training_portfolio set evaluated_spend_share = 0.5 where period_label = '2025'",
+            {"share_matches_spend"},
+        ),
+        (  # a portfolio ROI with nothing evaluated
+            "mart_training_portfolio",
+            "update marts.mart_training_portfolio set evaluated_spend_amount = 0, evaluated_spend_share = 0,"
+            " unevaluated_spend_amount = 21500, spend_no_plan_amount = 20000 where period_label = '2025'",
+            {"roi_only_with_evaluated_spend"},
+        ),
+        (
+            "mart_training_budget",
+            "update marts.mart_training_budget set budget_variance_amount = 4000 where programme_id = 'CRS-001'",
+            {"variance_matches"},
+        ),
+    ],
+)
+def test_corrupted_roi_sensitivity_portfolio_budget_fail_their_check(
+    tmp_path: Path, table: str, corruption: str, failed_columns: set
+) -> None:
+    path = build_spend_roi_warehouse(tmp_path / "w.duckdb", corruption)
+    result = validate_table(str(path), "marts", table)
 
     assert not result.success
     assert {o.column for o in result.failed} == failed_columns
@@ -761,7 +885,7 @@ def test_spend_and_roi_checks_on_postgres(postgres_url: str) -> None:
             con.close()
 
     load()
-    for table in ("fct_training_spend", "mart_training_roi"):
+    for table in ("fct_training_spend", *ROI_TABLES):
         result = validate_table(postgres_url, "marts", table)
         assert result.error is None and result.failed == (), (table, failures(result))
 

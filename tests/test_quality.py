@@ -409,6 +409,9 @@ def test_only_checks_on_raw_tables_block() -> None:
 # --- every derived check can fail ------------------------------------------------------
 
 ONE = "where rowid = (select min(rowid) from {table}{cond})"
+CONTENT_GAP_KEYS = (
+    "report_type, month_start_on, job_profile_id, course_id, capability_id, required_level, is_suppressed"
+)
 # One valid passed cmi5 attempt (one terminated session of half an hour); corruptions edit it.
 CMI5_VALUES = (
     "('{registration}', 'au-1', null, 'learner@example.com', timestamp '2024-01-01 09:00',"
@@ -419,6 +422,112 @@ CMI5_VALUES = (
 CMI5_ATTEMPT = "insert into {{table}} values " + CMI5_VALUES
 DERIVED_CASES = [
     # (suite, derived column, corruption of one row (or one day))
+    # succession: the 9-box, its org unit rollup, candidates and bench strength
+    (
+        "marts.mart_nine_box",
+        "performance_band_matches_rating",
+        "update {table} set performance_band = 'low', nine_box_number = nine_box_number - 2 " + ONE,
+        " where performance_band = 'high' and nine_box_number is not null",
+    ),
+    (
+        "marts.mart_nine_box",
+        "potential_band_matches_points",
+        "update {table} set potential_points = 0 " + ONE,
+        " where potential_band = 'high'",
+    ),
+    (
+        "marts.mart_nine_box",
+        "box_matches_bands",
+        "update {table} set nine_box_number = 9 " + ONE,
+        " where nine_box_number = 1",
+    ),
+    (
+        "marts.mart_nine_box",
+        "flight_risk_matches_points",
+        "update {table} set flight_risk_band = 'high' " + ONE,
+        " where flight_risk_points = 0",
+    ),
+    ("marts.mart_nine_box", "employee_in_dim_employee", "update {table} set employee_id = 'nobody' " + ONE),
+    ("marts.mart_nine_box", "month_in_dim_date", "update {table} set month_start_on = date '1900-01-01' " + ONE),
+    (
+        "marts.mart_nine_box_by_org_unit",
+        "group_size_matches_source",
+        "delete from marts.mart_nine_box where rowid = (select min(rowid) from marts.mart_nine_box"
+        " where nine_box_number is not null and org_unit_id in"
+        " (select org_unit_id from {table} where not is_suppressed and placed_employee_count > 5)"
+        " and month_start_on = (select max(month_start_on) from marts.mart_nine_box))",
+    ),
+    (
+        "marts.mart_nine_box_by_org_unit",
+        "measures_match_suppression",
+        "update {table} set box_share = box_share + 0.5 " + ONE,
+        " where not is_suppressed",
+    ),
+    (
+        "marts.mart_nine_box_by_org_unit",
+        "boxes_add_up",
+        "update {table} set box_employee_count = box_employee_count + 1,"
+        " box_share = cast(box_employee_count + 1 as double) / placed_employee_count " + ONE,
+        " where not is_suppressed and box_employee_count < placed_employee_count",
+    ),
+    (
+        "marts.mart_succession_candidates",
+        "readiness_matches_evidence",
+        "update {table} set readiness = 'ready_now' " + ONE,
+        " where readiness = 'not_assessed'",
+    ),
+    (
+        "marts.mart_succession_candidates",
+        "gaps_add_up",
+        "update {table} set gap_levels = 4 * gap_count + 1 " + ONE,
+        " where gap_count > 0 and readiness = 'ready_3_plus_years'",
+    ),
+    (
+        "marts.mart_succession_candidates",
+        "matches_nine_box",
+        "update {table} set flight_risk_band = case flight_risk_band when 'low' then 'high' else 'low' end " + ONE,
+    ),
+    (
+        "marts.mart_succession_candidates",
+        "job_in_dim_job",
+        "update {table} set critical_job_profile_id = 'nojob' " + ONE,
+    ),
+    (
+        "marts.mart_bench_strength",
+        "counts_match_candidates",
+        "update {table} set ready_now_count = ready_now_count + 1, candidate_count = candidate_count + 1,"
+        " has_ready_successor = true, bench_strength_ratio = cast(ready_now_count + 1 as double) / incumbent_count "
+        + ONE,
+        " where incumbent_count > 0",
+    ),
+    # business goals and KPI actuals
+    ("marts.dim_business_goal", "period_is_ordered", "update {table} set goal_end_on = goal_start_on - 1 " + ONE),
+    ("marts.dim_kpi", "goal_in_dim_business_goal", "update {table} set goal_id = 'nogoal' " + ONE),
+    ("marts.bridge_goal_capability", "goal_in_dim_business_goal", "update {table} set goal_id = 'nogoal' " + ONE),
+    (
+        "marts.bridge_goal_capability",
+        "capability_in_dim_capability",
+        "update {table} set capability_id = 'nope' " + ONE,
+    ),
+    (
+        "marts.bridge_goal_capability",
+        "validity_is_ordered",
+        "update {table} set effective_to = effective_from - 1 " + ONE,
+    ),
+    ("marts.fct_kpi_value", "kpi_in_dim_kpi", "update {table} set kpi_id = 'nokpi' " + ONE),
+    ("marts.fct_kpi_value", "period_is_ordered", "update {table} set period_end_on = period_start_on - 1 " + ONE),
+    (
+        "marts.fct_kpi_value",
+        "attainment_matches_direction",
+        "update {table} set attainment_ratio = 1 / attainment_ratio " + ONE,
+        " where direction = 'lower_is_better' and attainment_ratio <> 1",
+    ),
+    (
+        "marts.fct_kpi_value",
+        "target_met_matches_margin",
+        "update {table} set is_target_met = not is_target_met " + ONE,
+        " where is_target_met is not null",
+    ),
     ("marts.dim_date", "day_has_no_gap_before", "delete from marts.dim_date where date_day = date '2020-02-10'"),
     (
         "marts.dim_date",
@@ -438,6 +547,25 @@ DERIVED_CASES = [
     ),
     ("marts.dim_employee", "org_unit_in_dim_org_unit", "update {table} set org_unit_id = 'nowhere' " + ONE),
     ("marts.dim_employee", "job_in_dim_job", "update {table} set job_profile_id = 'nojob' " + ONE),
+    (
+        "marts.dim_employee_protected",
+        "current_rows_for_employee",
+        "update {table} set is_current = false, valid_to = valid_from " + ONE,
+        " where is_current",
+    ),
+    (
+        "marts.dim_employee_protected",
+        "is_current_matches_valid_to",
+        "update {table} set valid_to = valid_from " + ONE,
+        " where is_current",
+    ),
+    ("marts.dim_employee_protected", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    (
+        "marts.dim_employee_protected",
+        "birth_year_is_plausible",
+        "update {table} set birth_year = extract(year from valid_from) " + ONE,
+        " where birth_year is not null",
+    ),
     ("marts.fct_capability_assessment", "review_in_fct_review", "update {table} set review_id = 'nope' " + ONE),
     ("marts.fct_capability_assessment", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
     (
@@ -484,6 +612,82 @@ DERIVED_CASES = [
         " where gap_levels = 0",
     ),
     ("marts.mart_capability_gap", "employee_in_dim_employee", "update {table} set employee_id = 'E99999' " + ONE),
+    (
+        "marts.mart_capability_gap",
+        "expired_rating_not_used",
+        "update {table} set is_assessment_expired = true " + ONE,
+        " where manager_assessed_level is not null",
+    ),
+    (
+        "marts.mart_capability_gap",
+        "rating_age_in_use_within_validity",
+        "update {table} set assessment_age_days = 400 " + ONE,
+        " where manager_assessed_level is not null",
+    ),
+    (
+        "marts.mart_capability_gap",
+        "peer_level_has_count",
+        "update {table} set peer_rating_count = 2 " + ONE,
+        " where peer_assessed_level is null",
+    ),
+    (
+        "marts.mart_learning_alignment",
+        "hour_parts_within_hours",
+        "update {table} set outside_role_learning_hours = learning_hours + 1 " + ONE,
+    ),
+    # content gaps: rows added where the demo may have none of the kind to edit
+    (
+        "marts.mart_content_gap",
+        "keys_match_report",
+        f"insert into {{table}} ({CONTENT_GAP_KEYS}) select 'no_targeting_course', null, null, null,"
+        " min(capability_id), null, true from marts.dim_capability",
+    ),
+    (
+        "marts.mart_content_gap",
+        "counts_match_suppression",
+        "update {table} set is_suppressed = not is_suppressed " + ONE,
+        " where report_type = 'no_targeting_course'",
+    ),
+    (
+        "marts.mart_content_gap",
+        "counts_nest",
+        "update {table} set followed_up_count = employee_count + 1 " + ONE,
+        " where report_type = 'gap_open_after_course' and not is_suppressed",
+    ),
+    (
+        "marts.mart_content_gap",
+        "no_course_reaches_bar",
+        "update {table} set required_level = 1 " + ONE,
+        " where report_type = 'no_targeting_course'",
+    ),
+    (
+        "marts.mart_content_gap",
+        "course_develops_capability",
+        f"insert into {{table}} ({CONTENT_GAP_KEYS}) select 'gap_open_after_course', null, null, course.course_id,"
+        " capability.capability_id, null, true from marts.dim_course as course cross join marts.dim_capability"
+        " as capability where not exists (select 1 from marts.bridge_course_capability as bridge"
+        " where bridge.course_id = course.course_id and bridge.capability_id = capability.capability_id) limit 1",
+    ),
+    (
+        "marts.mart_content_gap",
+        "capability_in_dim_capability",
+        f"insert into {{table}} ({CONTENT_GAP_KEYS}) select 'no_targeting_course', date '1990-01-01',"
+        " min(job_profile_id), null, 'nope', 3, true from marts.dim_job",
+    ),
+    (
+        "marts.mart_content_gap",
+        "job_in_dim_job",
+        f"insert into {{table}} ({CONTENT_GAP_KEYS}) select 'no_targeting_course', date '1990-01-01', 'nojob',"
+        " null, min(capability.capability_id), 5, true from marts.dim_capability as capability"
+        " where not exists (select 1 from marts.bridge_course_capability as bridge"
+        " where bridge.capability_id = capability.capability_id and bridge.target_level >= 5)",
+    ),
+    (
+        "marts.mart_content_gap",
+        "course_in_dim_course",
+        f"insert into {{table}} ({CONTENT_GAP_KEYS}) select 'gap_open_after_course', null, null, 'nocourse',"
+        " min(capability_id), null, true from marts.dim_capability",
+    ),
     ("marts.mart_capability_gap", "capability_in_dim_capability", "update {table} set capability_id = 'nope' " + ONE),
     ("marts.mart_capability_gap", "org_unit_in_dim_org_unit", "update {table} set org_unit_id = 'nowhere' " + ONE),
     ("marts.mart_capability_gap", "job_in_dim_job", "update {table} set job_profile_id = 'nojob' " + ONE),
@@ -643,6 +847,43 @@ DERIVED_CASES += [
         "submitted_in_or_after_week",
         "update {table} set submitted_at = submitted_at - interval 30 day " + ONE,
     ),
+    # the convergence chain: goal x year x programme
+    (
+        "marts.mart_goal_impact",
+        "one_row_per_goal_year_programme",
+        "insert into {table} select * from {table} limit 1",
+    ),
+    (
+        "marts.mart_goal_impact",
+        "reach_nests",
+        "update {table} set completer_count = reached_count + 1 " + ONE,
+        " where not is_suppressed",
+    ),
+    (
+        "marts.mart_goal_impact",
+        "suppression_matches_group_size",
+        "update {table} set is_suppressed = true, people_with_open_gap_count = null,"
+        " reached_with_open_gap_count = null, open_gap_reach_share = null " + ONE,
+        " where people_concerned_count >= 5 and people_with_open_gap_count > 0",
+    ),
+    (
+        "marts.mart_goal_impact",
+        "share_matches_counts",
+        "update {table} set open_gap_reach_share = open_gap_reach_share + 0.1 " + ONE,
+        " where open_gap_reach_share is not null",
+    ),
+    (
+        "marts.mart_goal_impact",
+        "attribution_within_spend",
+        "update {table} set attributed_spend_amount = spend_amount + 1 " + ONE,
+        " where spend_amount is not null",
+    ),
+    (
+        "marts.mart_goal_impact",
+        "kpi_status_matches_counts",
+        "update {table} set kpi_evaluation_status = 'effect_found' " + ONE,
+        " where kpi_estimate_count = 0",
+    ),
     # data health, the impact balance table and cmi5 (the last two may be empty: rows are inserted)
     (
         "marts.mart_hr_data_health",
@@ -721,7 +962,8 @@ DERIVED_TESTED_ELSEWHERE = {
     *((name, "load_age_hours") for name, spec in load_suites().items() if "load_age_hours" in spec.derived_columns),
     # corrupted in their own files: the impact mart in tests/test_impact.py, spend and ROI
     # in tests/test_expectations.py, the rollup, identity, recommendation and retention
-    # suites in tests/test_mart_suites.py
+    # suites in tests/test_mart_suites.py, turnover and check-in cadence in
+    # tests/test_people_metrics.py
     ("marts.fct_training_spend", "amount_matches_share"),
     ("marts.fct_training_spend", "line_shares_add_up"),
     ("marts.fct_training_spend", "participant_time_matches_hours"),
@@ -748,10 +990,26 @@ DERIVED_TESTED_ELSEWHERE = {
     ("marts.mart_learning_recommendations", "rank_follows_ordering"),
     ("marts.mart_retention", "measures_match_suppression"),
     ("marts.mart_retention", "turnover_matches_counts"),
+    ("marts.mart_turnover", "measures_match_suppression"),
+    ("marts.mart_turnover", "split_adds_up"),
+    ("marts.mart_turnover", "turnover_matches_counts"),
+    ("marts.mart_turnover", "costed_within_leavers"),
+    ("marts.mart_turnover", "partial_only_at_as_of"),
+    ("marts.mart_turnover", "unit_within_company"),
+    ("marts.mart_check_in_cadence", "measures_match_suppression"),
+    ("marts.mart_check_in_cadence", "share_matches_counts"),
+    ("marts.mart_check_in_cadence", "gaps_per_report_matches"),
+    ("marts.mart_check_in_cadence", "response_only_when_responded"),
+    ("marts.mart_check_in_cadence", "manager_in_dim_employee"),
     ("marts.mart_training_roi", "bcr_matches_benefit_and_cost"),
     ("marts.mart_training_roi", "benefit_matches_estimate"),
     ("marts.mart_training_roi", "cost_matches_parts"),
-    ("marts.mart_training_roi", "cost_per_gap_point_matches"),
+    ("marts.mart_training_roi", "evaluated_matches_reason"),
+    ("marts.mart_training_roi_sensitivity", "roi_matches_benefit_and_cost"),
+    ("marts.mart_training_portfolio", "spend_adds_up"),
+    ("marts.mart_training_portfolio", "share_matches_spend"),
+    ("marts.mart_training_portfolio", "roi_only_with_evaluated_spend"),
+    ("marts.mart_training_budget", "variance_matches"),
     ("marts.mart_training_roi", "roi_band_matches_interval"),
     ("marts.mart_training_roi", "roi_matches_benefit_and_cost"),
 }
@@ -769,6 +1027,9 @@ DERIVED_AWAITING_CORRUPTION = {
     ("marts.mart_bench_strength", "job_in_dim_job"),
     ("marts.mart_bench_strength", "readiness_counts_add_up"),
     ("marts.mart_bench_strength", "successor_flag_matches_count"),
+    ("marts.mart_nine_box_by_org_unit", "org_unit_in_dim_org_unit"),
+    ("marts.mart_succession_candidates", "employee_in_dim_employee"),
+    ("marts.mart_succession_candidates", "is_latest_month"),
     ("marts.mart_capability_gap_by_job_profile", "capability_in_dim_capability"),
     ("marts.mart_capability_gap_by_job_profile", "job_in_dim_job"),
     ("marts.mart_capability_gap_by_job_profile", "month_in_dim_date"),
@@ -814,6 +1075,35 @@ DERIVED_AWAITING_CORRUPTION = {
     ("marts.mart_retention", "leavers_within_headcount"),
     ("marts.mart_retention", "year_in_dim_date"),
     ("marts.mart_training_roi", "programme_in_dim_course"),
+    # corrupted one by one on a hand-made audit in tests/test_bias_audit.py
+    *(
+        ("marts.mart_calibration_shift", column)
+        for column in (
+            "cycle_in_fct_review",
+            "measures_match_suppression",
+            "moved_shares_add_up",
+            "no_single_suppressed_value",
+            "p_values_match_statistics",
+            "population_constant_in_cycle",
+            "shift_matches_means",
+            "significance_matches_p_values",
+        )
+    ),
+    *(
+        ("marts.mart_rating_bias_audit", column)
+        for column in (
+            "cycle_in_fct_review",
+            "difference_matches_means",
+            "distribution_adds_up",
+            "measures_match_suppression",
+            "no_single_suppressed_value",
+            "p_values_match_statistics",
+            "population_matches_fct_review",
+            "row_key",
+            "significance_matches_p_values",
+            "statistics_signed_like_differences",
+        )
+    ),
 }
 
 

@@ -5,6 +5,7 @@
     ('mart_capability_gap_by_org_unit', 'employee_count', ['assessed_employee_count', 'open_gap_count', 'shortfall_levels', 'avg_gap_levels', 'open_gap_share']),
     ('mart_capability_gap_by_job_profile', 'employee_count', ['assessed_employee_count', 'open_gap_count', 'shortfall_levels', 'avg_gap_levels', 'open_gap_share']),
     ('mart_retention', 'headcount', ['leaver_count', 'turnover_rate']),
+    ('mart_turnover', 'average_headcount', ['leaver_count', 'voluntary_leaver_count', 'involuntary_leaver_count', 'turnover_rate', 'turnover_cost_amount']),
 ] %}
 
 {% for model, size_column, measures in rollups %}
