@@ -141,11 +141,14 @@ def local_secrets(cfg: dict) -> dict:
     return values
 
 
-def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+            tail = ""
+            if log is not None and log.exists():
+                tail = "; its last output:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            raise RuntimeError(f"process for {url} exited with {process.returncode}{tail}")
         try:
             requests.get(url, timeout=5)
             return
@@ -204,6 +207,11 @@ def source_systems(cfg: dict, manifest: dict):
         "LRS_USERNAME": "pipeline",
         "LRS_PASSWORD": secrets.token_urlsafe(18),
     }
+    # The emulators' output goes to a file, so a start-up failure (a port taken meanwhile)
+    # can be shown; request lines carry paths, never credentials.
+    emulator_log = cfg["data_dir"] / "emulators.log"
+    emulator_log.parent.mkdir(parents=True, exist_ok=True)
+    emulator_output = emulator_log.open("wb")
     emulators = subprocess.Popen(
         [
             sys.executable,
@@ -227,9 +235,10 @@ def source_systems(cfg: dict, manifest: dict):
         cwd=ROOT,
         env={**os.environ, **run_env},
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
+        stdout=emulator_output,
         stderr=subprocess.STDOUT,
     )
+    emulator_output.close()  # the child holds its own handle
     learnupon = subprocess.Popen(
         [sys.executable, "-m", "demo.learnupon", "--data", str(cfg["demo_dir"]), "--port", str(cfg["learnupon_port"])],
         cwd=ROOT,
@@ -240,9 +249,9 @@ def source_systems(cfg: dict, manifest: dict):
     )
     ralph = RalphServer(cfg["data_dir"] / "lrs", cfg["lrs_port"], run_env["LRS_USERNAME"], run_env["LRS_PASSWORD"])
     try:
-        wait_for_http(f"http://127.0.0.1:{cfg['lattice_port']}/", 30, emulators)
+        wait_for_http(f"http://127.0.0.1:{cfg['lattice_port']}/", 30, emulators, emulator_log)
         for name in ("docebo_port", "fifteen_five_port", "workday_port", "culture_amp_port"):
-            wait_for_http(f"http://127.0.0.1:{cfg[name]}/", 30, emulators)
+            wait_for_http(f"http://127.0.0.1:{cfg[name]}/", 30, emulators, emulator_log)
         wait_for_http(f"http://127.0.0.1:{cfg['learnupon_port']}/", 30, learnupon)
         log(
             f"emulators up: BambooHR :{cfg['bamboohr_port']}, Lattice :{cfg['lattice_port']}, "

@@ -72,7 +72,7 @@ create table marts.mart_capability_gap (
     month_start_on date, employee_id varchar, capability_id varchar, org_unit_id varchar,
     job_profile_id varchar, job_level integer, required_level integer,
     manager_assessed_level integer, self_assessed_level integer, gap_levels integer,
-    gap_band varchar, perception_gap integer, is_open_gap boolean, peer_assessed_level double,
+    gap_band varchar, perception_gap integer, is_open_gap boolean, peer_assessed_level double precision,
     test_assessed_level integer, is_new_in_role boolean, role_started_on date, assessed_on date,
     assessment_age_days integer, is_assessment_expired boolean, peer_rating_count integer
 );
